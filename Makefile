@@ -1,0 +1,24 @@
+# The two set-up commands (see README.md). Each creates .venv from pyproject.toml when missing.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+.PHONY: lab test
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-%: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[$*]'
+	touch $@
+
+## lab: JupyterLab on notebooks/ (bound to 127.0.0.1), opening on 00-overview
+lab: $(VENV)/.installed-lab
+	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --notebook-dir=notebooks \
+		--ServerApp.default_url=/lab/tree/00-overview.ipynb
+
+## test: every unit test and every notebook under strict nbval
+test: $(VENV)/.installed-test
+	$(PY) -m pytest $(NBVAL) tests notebooks

@@ -1,0 +1,79 @@
+"""presignlab: learn and debug Amazon S3 presigned upload URLs.
+
+The public API, re-exported from the modules named after what they do:
+
+- :mod:`presignlab.sigv4` and :mod:`presignlab.sigv2`: the signing steps;
+- :mod:`presignlab.presigned_url`: reading a presigned URL;
+- :mod:`presignlab.query_auth`: what S3 computes for a request sent to one, and presigning;
+- :mod:`presignlab.clock`: the controllable clock;
+- :mod:`presignlab.errors`: the exception tree.
+"""
+
+from __future__ import annotations
+
+from .clock import Clock
+from .errors import (
+    AccessDenied,
+    ErrorBodyError,
+    PresignedUrlError,
+    PresignLabError,
+    S3RequestError,
+    SignatureMismatch,
+    TargetError,
+)
+from .presigned_url import PresignedUrl, UrlDefect, parse_presigned_url
+from .query_auth import (
+    SentRequest,
+    presign_v2,
+    presign_v4,
+    sigv2_string_to_sign,
+    sigv4_canonical_request,
+    sigv4_string_to_sign,
+)
+from .sigv2 import signature_v2, string_to_sign_v2
+from .sigv4 import (
+    canonical_headers,
+    canonical_query_string,
+    canonical_request,
+    canonical_uri,
+    credential_scope,
+    payload_hash,
+    signature,
+    signed_headers,
+    signing_key,
+    string_to_sign,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AccessDenied",
+    "Clock",
+    "ErrorBodyError",
+    "PresignLabError",
+    "PresignedUrl",
+    "PresignedUrlError",
+    "S3RequestError",
+    "SentRequest",
+    "SignatureMismatch",
+    "TargetError",
+    "UrlDefect",
+    "canonical_headers",
+    "canonical_query_string",
+    "canonical_request",
+    "canonical_uri",
+    "credential_scope",
+    "parse_presigned_url",
+    "payload_hash",
+    "presign_v2",
+    "presign_v4",
+    "signature",
+    "signature_v2",
+    "signed_headers",
+    "signing_key",
+    "sigv2_string_to_sign",
+    "sigv4_canonical_request",
+    "sigv4_string_to_sign",
+    "string_to_sign",
+    "string_to_sign_v2",
+]
