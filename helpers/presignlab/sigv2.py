@@ -82,5 +82,6 @@ def string_to_sign_v2(
 
 def signature_v2(secret_key: str, to_sign: str) -> str:
     """Base64 HMAC-SHA1 of the string to sign (the ``Signature`` query parameter, decoded)."""
-    digest = hmac.new(secret_key.encode("utf-8"), to_sign.encode("utf-8"), hashlib.sha1).digest()
+    message = to_sign.encode("utf-8", "surrogateescape")  # non-UTF-8 header bytes sign as sent
+    digest = hmac.new(secret_key.encode("utf-8"), message, hashlib.sha1).digest()
     return base64.b64encode(digest).decode("ascii")

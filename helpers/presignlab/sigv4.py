@@ -130,8 +130,8 @@ def signed_headers(names: Iterable[str]) -> str:
 
 
 def sha256_hex(data: str | bytes) -> str:
-    """Lower-case hex SHA-256 of ``data`` (strings as UTF-8)."""
-    raw = data.encode("utf-8") if isinstance(data, str) else data
+    """Lower-case hex SHA-256 of ``data`` (strings as UTF-8; surrogate escapes as their raw bytes)."""
+    raw = data.encode("utf-8", "surrogateescape") if isinstance(data, str) else data
     return hashlib.sha256(raw).hexdigest()
 
 

@@ -16,7 +16,8 @@ UNCONFIRMED choices (no AWS evidence in the reference):
   (AuthorizationHeaderMalformed); credential messages as for query auth with the prefix
   ``The authorization header is malformed; ``.
 * RequestTimeTooSkewed (403) when the date is more than 15 minutes from ``now`` either way.
-* ``x-amz-date`` wins over ``Date``; an unreadable or missing one gives AccessDenied
+* ``x-amz-date`` wins over ``Date``; both may be ISO 8601 basic or RFC 1123 (SigV4 signs the
+  instant in ISO 8601 basic form); an unreadable or missing one gives AccessDenied
   ``AWS authentication requires a valid Date or x-amz-date header``.
 * An ``x-amz-content-sha256`` that is none of the accepted forms gives 400 InvalidArgument.
 * A malformed SigV2 header gives 400 InvalidArgument ``AWS authorization header is invalid.
@@ -116,23 +117,26 @@ def parse_authorization_v2(value: str) -> tuple[str, str]:
 
 
 def request_date(request: SentRequest) -> tuple[str, datetime]:
-    """The date header as sent and as an aware UTC instant (``x-amz-date`` first, then ``Date``)."""
-    amz = request.header("x-amz-date")
-    if amz is not None:
-        parsed = parse_amz_date(amz.strip())
-        if parsed is None:
-            raise missing_date()
-        return amz.strip(), parsed
-    date = request.header("date")
-    if date is None:
+    """The date header as sent and as an aware UTC instant (``x-amz-date`` first, then ``Date``).
+
+    Either header may be ISO 8601 basic (``20260301T100000Z``) or RFC 1123 (``Sun, 01 Mar 2026
+    10:00:00 GMT``).
+    """
+    sent = request.header("x-amz-date")
+    if sent is None:
+        sent = request.header("date")
+    if sent is None:
         raise missing_date()
+    parsed = parse_amz_date(sent.strip())
+    if parsed is not None:
+        return sent, parsed
     try:
-        instant = parsedate_to_datetime(date)
-    except (TypeError, ValueError, IndexError) as exc:
+        instant = parsedate_to_datetime(sent)
+    except (TypeError, ValueError, IndexError, OverflowError) as exc:
         raise missing_date() from exc
     if instant.tzinfo is None:
         instant = instant.replace(tzinfo=UTC)
-    return date, instant.astimezone(UTC)
+    return sent, instant.astimezone(UTC)
 
 
 def _check_skew(sent: str, instant: datetime, now: datetime) -> None:
