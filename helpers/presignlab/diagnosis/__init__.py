@@ -1,0 +1,45 @@
+"""Diagnose failing presigned URLs: compare canonical requests, name the cause, give the fix.
+
+- :mod:`.error_body`: read S3's XML error body (:func:`parse_error_body`);
+- :mod:`.compare`: the expected and actual canonical requests and their comparison;
+- :mod:`.codes`: the stable finding codes, with meaning and fix;
+- :mod:`.engine`: :func:`diagnose`, which never raises;
+- :mod:`.cli_diagnose`: the ``presignlab diagnose`` sub-command.
+"""
+
+from __future__ import annotations
+
+from .codes import CODES, FINDING_CODES, FindingCode
+from .compare import (
+    CanonicalRequestParts,
+    Comparison,
+    Difference,
+    actual_canonical_request,
+    compare_canonical_requests,
+    compare_sigv2_strings_to_sign,
+    expected_canonical_request,
+    parse_canonical_request,
+)
+from .engine import DEFAULT_METHOD, Diagnosis, diagnose
+from .error_body import S3ErrorBody, parse_error_body
+from .findings import Finding
+
+__all__ = [
+    "CODES",
+    "CanonicalRequestParts",
+    "Comparison",
+    "DEFAULT_METHOD",
+    "Diagnosis",
+    "Difference",
+    "FINDING_CODES",
+    "Finding",
+    "FindingCode",
+    "S3ErrorBody",
+    "actual_canonical_request",
+    "compare_canonical_requests",
+    "compare_sigv2_strings_to_sign",
+    "diagnose",
+    "expected_canonical_request",
+    "parse_canonical_request",
+    "parse_error_body",
+]

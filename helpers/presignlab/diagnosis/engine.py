@@ -1,0 +1,256 @@
+"""``diagnose``: why does (or would) S3 refuse this request to this presigned URL?
+
+:func:`diagnose` never raises. It reads the URL (unreadable input gives verdict
+``invalid-input``), runs the structural checks, reads S3's error body when given, and with the
+secret key recomputes the signature for the request S3 received; on a mismatch it searches for
+the single change that reproduces the URL's signature (:mod:`presignlab.diagnosis.search`).
+The :class:`Diagnosis` holds the ranked findings and the evidence; its ``to_dict`` is the JSON
+of ``presignlab diagnose --json``.
+
+The default method is ``PUT``: this kit is about presigned *upload* URLs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from ..errors import PresignLabError
+from ..presigned_url import PresignedUrl, parse_presigned_url
+from ..query_auth import SentRequest, sigv2_string_to_sign, sigv4_canonical_request, sigv4_string_to_sign
+from ..sigv4 import HeaderPairs, header_pairs
+from .body_checks import check_error_body, findings_from_comparison, received_request
+from .checks import check_request, check_time, check_url
+from .compare import Comparison, compare_canonical_requests, compare_sigv2_strings_to_sign, parse_canonical_request
+from .error_body import S3ErrorBody, parse_error_body
+from .findings import CONFIRMED, REPORTED, SUSPECTED, Finding, finding, rank
+from .render import wants_color
+from .search import COMMON_VALUES, Signed, Signer, search, sigv2_resource
+
+__all__ = ["DEFAULT_METHOD", "EXIT_STATUS", "Diagnosis", "diagnose"]
+
+DEFAULT_METHOD = "PUT"
+EXIT_STATUS = {"ok": 0, "problems": 1, "invalid-input": 2}
+_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$")
+_BAD_VALUE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+_SIGNATURE_CODES = frozenset({
+    "method-mismatch", "signed-header-missing", "signed-header-value-mismatch", "query-tampered",
+    "path-mismatch", "host-mismatch", "wrong-secret-key", "signature-mismatch-unexplained",
+})
+
+
+class _InvalidInput(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """The result of :func:`diagnose`: verdict, ranked findings and the evidence."""
+
+    verdict: str  # ok | problems | invalid-input
+    findings: tuple[Finding, ...] = ()
+    url: PresignedUrl | None = None
+    method: str = DEFAULT_METHOD
+    canonical_request: str | None = None
+    string_to_sign: str | None = None
+    signature_provided: str | None = None
+    signature_computed: str | None = None
+    signature_matches: bool | None = None
+    comparison: Comparison | None = None
+    error_body: S3ErrorBody | None = None
+    notes: tuple[str, ...] = ()
+    error: str | None = None
+
+    @property
+    def codes(self) -> list[str]:
+        """The finding codes, most likely cause first."""
+        return [f.code for f in self.findings]
+
+    @property
+    def exit_status(self) -> int:
+        """0 ok, 1 problems, 2 invalid input."""
+        return EXIT_STATUS[self.verdict]
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON object of ``presignlab diagnose --json``."""
+        return {
+            "verdict": self.verdict,
+            "findings": [f.to_dict() for f in self.findings],
+            "url": self.url.to_dict() if self.url else None,
+            "method": self.method,
+            "canonical_request": self.canonical_request,
+            "string_to_sign": self.string_to_sign,
+            "signature_provided": self.signature_provided,
+            "signature_computed": self.signature_computed,
+            "signature_matches": self.signature_matches,
+            "comparison": self.comparison.to_dict() if self.comparison else None,
+            "error_body": self.error_body.to_dict() if self.error_body else None,
+            "notes": list(self.notes),
+            "error": self.error,
+        }
+
+    def to_text(self, *, color: bool | None = None) -> str:
+        """Human output: verdict, each finding with its fix, the comparison, the signatures."""
+        colored = wants_color(color)
+        if self.verdict == "invalid-input":
+            return f"invalid input: {self.error}"
+        lines = [f"verdict: {self.verdict} ({len(self.findings)} finding(s))"]
+        for i, item in enumerate(self.findings, 1):
+            code = f"\x1b[1m[{item.code}]\x1b[0m" if colored else f"[{item.code}]"
+            lines += [f"{i}. {code} {item.message}", f"   fix: {item.fix}"]
+        if self.comparison is not None:
+            lines += ["", self.comparison.to_text(color=colored)]
+        if self.signature_provided is not None:
+            lines += ["", f"signature provided: {self.signature_provided}"]
+        if self.signature_computed is not None:
+            lines.append(f"signature computed: {self.signature_computed} "
+                         f"({'matches' if self.signature_matches else 'differs'})")
+        lines += [f"note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.to_text(color=False)
+
+
+def _invalid(message: str, method: str = DEFAULT_METHOD) -> Diagnosis:
+    return Diagnosis(verdict="invalid-input", method=method, error=message)
+
+
+def _request(url_text: str, method: object, headers: HeaderPairs) -> SentRequest:
+    if not isinstance(method, str) or not _TOKEN.match(method):
+        raise _InvalidInput(f"The method {str(method)[:20]!r} is not an HTTP method name (e.g. PUT, GET).")
+    pairs = header_pairs(headers)
+    for name, value in pairs:
+        if not _TOKEN.match(name):
+            raise _InvalidInput(f"{name[:40]!r} is not a valid header name.")
+        if _BAD_VALUE.search(value):
+            raise _InvalidInput(f"The value of header {name} contains a line break or control character.")
+    return SentRequest.to_url(url_text, method, pairs)
+
+
+def _sign_described(url: PresignedUrl, request: SentRequest) -> tuple[str | None, str | None]:
+    if url.version == "sigv2":
+        return None, sigv2_string_to_sign(request, sigv2_resource(url, request), url.param("Expires") or "")
+    canonical = sigv4_canonical_request(request, url.signed_headers)
+    if not url.amz_date or not url.region:
+        return canonical, None
+    return canonical, sigv4_string_to_sign(canonical, url.amz_date, url.region, url.service or "s3")
+
+
+def _from_body(body: S3ErrorBody, url: PresignedUrl, described: SentRequest, canonical: str | None,
+               to_sign: str | None) -> tuple[list[Finding], Comparison | None, SentRequest]:
+    """Compare what S3 computed with the described request; return the request S3 received."""
+    titles = ("described (URL + your headers)", "S3 computed")
+    s3_canonical, s3_to_sign = body.canonical_request, body.string_to_sign
+    if url.version == "sigv4" and s3_canonical and canonical is not None:
+        comparison = compare_canonical_requests(canonical, s3_canonical, expected_string_to_sign=to_sign,
+                                                actual_string_to_sign=s3_to_sign, titles=titles)
+        found = findings_from_comparison(comparison)
+        for name, value in parse_canonical_request(s3_canonical).headers:
+            if not value and name != "host":
+                found.append(finding("signed-header-missing", f"S3's canonical request has {name} empty: the "
+                                     "signed header was not sent.", strength=REPORTED, subject=name))
+        return found, comparison, received_request(s3_canonical) or described
+    if url.version == "sigv2" and s3_to_sign and to_sign is not None:
+        comparison = compare_sigv2_strings_to_sign(to_sign, s3_to_sign, titles=titles)
+        return findings_from_comparison(comparison), comparison, described
+    return [], None, described
+
+
+def _explain(signer: Signer, url: PresignedUrl, received: SentRequest, sent: Signed,
+             found: list[Finding]) -> tuple[list[Finding], Comparison | None]:
+    """Search the single change that reproduces the URL's signature."""
+    hit = search(signer, received)
+    if hit is not None:
+        candidate, signed = hit
+        titles = ("signed (reproduces the URL's signature)", "sent (as S3 computes it)")
+        if url.version == "sigv4":
+            comparison = compare_canonical_requests(
+                signed.canonical_request or "", sent.canonical_request or "", titles=titles,
+                expected_string_to_sign=signed.string_to_sign, actual_string_to_sign=sent.string_to_sign,
+                expected_signature=signed.signature, actual_signature=sent.signature)
+        else:
+            comparison = compare_sigv2_strings_to_sign(signed.string_to_sign, sent.string_to_sign, titles=titles)
+        text = candidate.description[0].upper() + candidate.description[1:]
+        return [finding(candidate.code, f"{text}: with that one change the URL's signature is reproduced exactly.",
+                        strength=CONFIRMED, subject=candidate.subject,
+                        evidence={"change": candidate.description})], comparison
+    if any(f.code in _SIGNATURE_CODES and f.strength >= REPORTED for f in found) or any(
+        f.code == "signed-header-missing" for f in found
+    ):
+        return [finding("signature-mismatch-unexplained", "No single change to the request reproduces the "
+                        "URL's signature, and the request does not match the URL (see the other findings).",
+                        strength=CONFIRMED)], None
+    guessed = [h for h in url.signed_headers if h != "host" and h not in COMMON_VALUES]
+    extra = f" (unless the signer used values for {', '.join(guessed)} other than those sent)" if guessed else ""
+    return [finding("wrong-secret-key", "The request matches the URL and no single change reproduces the "
+                    f"signature: the secret key given is not the one that signed this URL{extra}.",
+                    strength=CONFIRMED)], None
+
+
+def _diagnose(url_text: str, method: str, headers: HeaderPairs, secret_key: str | None,
+              error_xml: str | bytes | None, now: datetime | None) -> Diagnosis:
+    now = datetime.now(UTC) if now is None else (now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC))
+    url = parse_presigned_url(url_text)
+    described = _request(url_text, method, headers)
+    body = parse_error_body(error_xml) if error_xml is not None else None
+    found = check_url(url) + check_time(url, now) + check_request(url, described)
+    canonical, to_sign = _sign_described(url, described)
+    comparison, received, notes = None, described, []
+    if body is not None:
+        from_body, notes = check_error_body(body, url)
+        found += from_body
+        if body.code == "SignatureDoesNotMatch":
+            from_diff, comparison, received = _from_body(body, url, described, canonical, to_sign)
+            found += from_diff
+    computed = matches = None
+    if secret_key is not None and url.signature and (url.version == "sigv2" or (url.amz_date and url.region)):
+        signer = Signer(url, secret_key)
+        as_sent = signer.sign(described)
+        computed, matches = as_sent.signature, signer.matches(as_sent)
+        received_signed = as_sent if received == described else signer.sign(received)
+        if signer.matches(received_signed):
+            found = [f for f in found if not (f.code in _SIGNATURE_CODES and f.strength == SUSPECTED)]
+            if body is not None and body.code == "SignatureDoesNotMatch":
+                found.append(finding("wrong-secret-key", "The secret key given reproduces the URL's signature for "
+                                     "the request S3 received, yet S3 computed another: S3 holds a different "
+                                     f"secret for access key {url.access_key_id}.", strength=CONFIRMED))
+        else:
+            more, searched = _explain(signer, url, received, received_signed, found)
+            found += more
+            comparison = searched or comparison
+    elif secret_key is not None:
+        notes.append("The signature cannot be recomputed: the URL lacks a signature, date or region.")
+    if body is not None and body.code == "SignatureDoesNotMatch" and not any(f.code in _SIGNATURE_CODES for f in found):
+        found.append(finding("signature-mismatch-unexplained", "S3 computed exactly the request described, so the "
+                             "difference is in what was signed: rerun with --secret-key to find it.", strength=REPORTED))
+    ranked = tuple(rank(found))
+    return Diagnosis(
+        verdict="problems" if ranked else "ok", findings=ranked, url=url, method=described.method,
+        canonical_request=canonical, string_to_sign=to_sign, signature_provided=url.signature,
+        signature_computed=computed, signature_matches=matches, comparison=comparison, error_body=body,
+        notes=tuple(notes),
+    )
+
+
+def diagnose(
+    url: str,
+    method: str = DEFAULT_METHOD,
+    headers: HeaderPairs = (),
+    secret_key: str | None = None,
+    error_xml: str | bytes | None = None,
+    now: datetime | None = None,
+) -> Diagnosis:
+    """Diagnose the request sent to ``url`` with ``method`` and ``headers``; never raises.
+
+    ``headers`` are the headers sent (a ``Host`` header overrides the URL's host);
+    ``secret_key`` enables recomputing the signature and the candidate search; ``error_xml``
+    is S3's error body; ``now`` (default: the current time) is when the request was sent.
+    """
+    try:
+        return _diagnose(url, method, headers, secret_key, error_xml, now)
+    except (PresignLabError, _InvalidInput) as exc:
+        return _invalid(str(exc), method if isinstance(method, str) else DEFAULT_METHOD)
+    except Exception as exc:  # the promise is: never raise; say what happened instead
+        return _invalid(f"this input could not be diagnosed ({type(exc).__name__}).")
