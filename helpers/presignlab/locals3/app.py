@@ -1,0 +1,103 @@
+"""The strict local S3 as one WSGI application: our checks in front of moto.
+
+:class:`StrictS3App` parses each request (:mod:`.routing`), then runs the S3 pipeline
+(:mod:`.s3_flow`) or, for IAM and STS calls on the same endpoint, authenticates them and lets
+moto answer (GetSessionToken excepted, see :mod:`.sts_session`). Every failure is an
+:class:`~presignlab.locals3.s3_error.S3Error` rendered in AWS's shape; an unexpected exception in
+our layer is logged to the ``presignlab.locals3`` logger (never stdout) and answered as a 500
+``InternalError``, as a last resort.
+
+Choice: IAM and STS calls are authenticated but not authorized (any valid key may call them);
+anonymous IAM/STS calls answer 403 ``MissingAuthenticationToken`` ``Request is missing
+Authentication Token``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from ..clock import Clock
+from .authn import authenticate
+from .body import receive_body
+from .context import S3Context
+from .credentials import MotoCredentialStore
+from .moto_call import call_moto, hand_body_to_moto
+from .responses import internal_error, send_query_api_error, send_s3_error, status_line
+from .routing import IncomingRequest, parse_environ
+from .s3_error import S3Error
+from .s3_flow import handle_s3
+from .sts_session import action_of, get_session_token
+
+__all__ = ["LOGGER_NAME", "StrictS3App"]
+
+LOGGER_NAME = "presignlab.locals3"
+_log = logging.getLogger(LOGGER_NAME)
+_log.addHandler(logging.NullHandler())
+
+#: IAM and STS query-API bodies are small; larger ones are refused.
+MAX_QUERY_API_BODY = 1024 * 1024
+
+StartResponse = Callable[..., Any]
+
+
+class StrictS3App:
+    """WSGI application: AWS-exact authentication, authorization and integrity in front of moto."""
+
+    def __init__(self, store: MotoCredentialStore, clock: Clock, account_id: str) -> None:
+        self.store = store
+        self.clock = clock
+        self.account_id = account_id
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        method = str(environ.get("REQUEST_METHOD", "GET")).upper()
+        service = "s3"
+        try:
+            req = parse_environ(environ)
+            service = req.service
+            ctx = S3Context(self.store, self.clock.now(), self.account_id)
+            if service == "s3":
+                return handle_s3(environ, req, ctx, start_response)
+            return self._query_api(environ, req, ctx, start_response)
+        except S3Error as error:
+            if service == "s3":
+                return send_s3_error(error, start_response, method)
+            return send_query_api_error(error, service, start_response)
+        except Exception:
+            _log.exception("internal error in the strict local S3 layer (%s request)", method)
+            if service == "s3":
+                return send_s3_error(internal_error(), start_response, method)
+            return send_query_api_error(internal_error(), service, start_response)
+
+    def _query_api(
+        self, environ: dict[str, Any], req: IncomingRequest, ctx: S3Context, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        """IAM or STS: authenticate over the body's SHA-256, then answer (moto, or GetSessionToken)."""
+        if req.content_length is not None and req.content_length > MAX_QUERY_API_BODY:
+            raise S3Error(413, "RequestEntityTooLarge", "Request body is too large.")
+        spool, length, _ = receive_body(environ["wsgi.input"], req.content_length or 0, declared_sha256=None)
+        try:
+            body = spool.read()
+            spool.seek(0)
+            auth = authenticate(
+                req.sent, bucket_region=None, store=ctx.store, now=ctx.now, service=req.service,
+                body_sha256=hashlib.sha256(body).hexdigest(),
+            )  # fmt: skip
+            if auth.credential is None:
+                raise S3Error(403, "MissingAuthenticationToken", "Request is missing Authentication Token")
+            action, params = action_of(body, req.sent.query)
+            if req.service == "sts" and action == "GetSessionToken":
+                status, headers, answer = get_session_token(ctx.store, auth.credential.principal, params, ctx.now)
+                start_response(status_line(status), headers)
+                return [answer]
+            hand_body_to_moto(environ, spool, length)
+            result = call_moto(req.service, environ)
+            body_parts = list(result.body)
+        finally:
+            spool.close()
+        if req.service == "sts" and action == "AssumeRole" and result.code == 200:
+            self.store.record_assumed_roles(ctx.now)
+        start_response(result.status, result.headers)
+        return body_parts

@@ -1,0 +1,162 @@
+"""Receiving a request body before moto sees it: length rules, digests, aws-chunked, spooling.
+
+The body is read once, in blocks, into a temporary file that stays in memory up to
+:data:`SPOOL_IN_MEMORY` bytes and goes to disk beyond, while the SHA-256 declared in
+``x-amz-content-sha256`` (and any extra observer, e.g. a checksum verifier) is computed. Only
+when everything matches is the spooled body handed to moto, so a failing request stores
+nothing and we never hold a whole-body copy in memory.
+
+Rules (reference rows 25a/25b; header auth): a PUT without Content-Length that is not chunked
+is 411 ``MissingContentLength``; a body shorter than Content-Length is 400 ``IncompleteBody``; a
+hex ``x-amz-content-sha256`` that does not match is 400 ``XAmzContentSHA256Mismatch`` with
+``ClientComputedContentSHA256`` and ``S3ComputedContentSHA256``.
+
+UNCONFIRMED: a client idle for longer than the server's socket timeout mid-body gets 400
+``RequestTimeout`` ``Your socket connection to the server was not read from or written to within
+the timeout period. Idle connections will be closed.`` (AWS's error-code list).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import socket
+import tempfile
+from collections.abc import Callable, Sequence
+from typing import IO, Any
+
+from .aws_chunked import ChunkSigner, decode_aws_chunked
+from .s3_error import S3Error
+
+__all__ = ["BLOCK", "SPOOL_IN_MEMORY", "BodyReader", "receive_body"]
+
+BLOCK = 256 * 1024
+SPOOL_IN_MEMORY = 1024 * 1024
+_HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
+
+Observer = Callable[[bytes], object]
+
+
+def _incomplete() -> S3Error:
+    return S3Error(
+        400, "IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header."
+    )
+
+
+def _timeout() -> S3Error:
+    return S3Error(
+        400,
+        "RequestTimeout",
+        "Your socket connection to the server was not read from or written to within the timeout "
+        "period. Idle connections will be closed.",
+    )
+
+
+def missing_content_length() -> S3Error:
+    """411 MissingContentLength (reference row 25b)."""
+    return S3Error(411, "MissingContentLength", "You must provide the Content-Length HTTP header.")
+
+
+class BodyReader:
+    """Reads at most ``limit`` bytes from ``stream`` (all of it when None); short means IncompleteBody."""
+
+    def __init__(self, stream: Any, limit: int | None) -> None:
+        self._stream = stream
+        self._left = limit
+
+    def _guard(self, call: Callable[[], bytes], wanted: int) -> bytes:
+        try:
+            data = call()
+        except (TimeoutError, socket.timeout):
+            raise _timeout() from None
+        except (ConnectionError, OSError, ValueError) as exc:
+            raise _incomplete() from exc
+        if self._left is not None:
+            if not data and wanted > 0:
+                raise _incomplete()
+            self._left -= len(data)
+        return data
+
+    def read(self, size: int) -> bytes:
+        """Up to ``size`` bytes (fewer only at the end of the body)."""
+        if self._left is not None:
+            size = min(size, self._left)
+        if size <= 0:
+            return b""
+        out = bytearray()
+        while len(out) < size:
+            chunk = self._guard(lambda: self._stream.read(size - len(out)), size - len(out))
+            if not chunk:
+                break
+            out += chunk
+        return bytes(out)
+
+    def readline(self, limit: int) -> bytes:
+        """One line of at most ``limit`` bytes."""
+        if self._left is not None:
+            limit = min(limit, self._left)
+        if limit <= 0:
+            return b""
+        return self._guard(lambda: self._stream.readline(limit), 1)
+
+    def drain(self) -> None:
+        """Read and drop what is left, so the connection can be reused."""
+        try:
+            while self.read(BLOCK):
+                pass
+        except S3Error:
+            pass
+
+
+def receive_body(
+    stream: Any,
+    content_length: int | None,
+    *,
+    declared_sha256: str | None,
+    observers: Sequence[Observer] = (),
+    chunk_signer: ChunkSigner | None = None,
+    aws_chunked: bool = False,
+) -> tuple[IO[bytes], int, list[tuple[str, str]]]:
+    """Spool the body; return ``(file at offset 0, decoded length, aws-chunked trailers)``.
+
+    ``declared_sha256`` is checked when it is a 64-hex digest. With ``aws_chunked`` the body is
+    decoded (chunk signatures verified with ``chunk_signer`` when given) and the observers and
+    the digest see the decoded bytes.
+    """
+    reader = BodyReader(stream, content_length)
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
+    digest = hashlib.sha256() if declared_sha256 and _HEX64.match(declared_sha256) else None
+    total = 0
+
+    def write(data: bytes) -> None:
+        nonlocal total
+        total += len(data)
+        if digest is not None:
+            digest.update(data)
+        for observe in observers:
+            observe(data)
+        spool.write(data)
+
+    trailers: list[tuple[str, str]] = []
+    try:
+        if aws_chunked:
+            trailers = decode_aws_chunked(reader.readline, reader.read, write, chunk_signer)
+            reader.drain()
+        else:
+            while block := reader.read(BLOCK):
+                write(block)
+            if content_length is not None and total != content_length:
+                raise _incomplete()
+    except BaseException:
+        spool.close()
+        raise
+    if digest is not None and declared_sha256 is not None and digest.hexdigest() != declared_sha256.lower():
+        spool.close()
+        raise S3Error(
+            400,
+            "XAmzContentSHA256Mismatch",
+            "The provided 'x-amz-content-sha256' header does not match what was computed.",
+            (("ClientComputedContentSHA256", declared_sha256), ("S3ComputedContentSHA256", digest.hexdigest())),
+        )
+    spool.seek(0)
+    return spool, total, trailers

@@ -1,0 +1,19 @@
+"""The per-request context the pipeline stages share (kept apart to avoid import cycles)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from .credentials import MotoCredentialStore
+
+__all__ = ["S3Context"]
+
+
+@dataclass(frozen=True)
+class S3Context:
+    """The credential store, the LocalS3 clock's ``now`` for this request, and the account."""
+
+    store: MotoCredentialStore
+    now: datetime
+    account_id: str

@@ -1,0 +1,105 @@
+"""Everything the strict local S3 needs from moto, in one place.
+
+moto keeps its state in process-global backends. :func:`reset_state` gives a fresh world (the
+same reset moto's ``/moto-api/reset`` performs), so each :class:`~presignlab.locals3.LocalS3`
+starts empty; this is why only one LocalS3 may run per process at a time.
+
+We call moto's per-service Flask applications (``create_backend_app``) directly instead of its
+``DomainDispatcherApplication``: our pipeline already knows the service (``s3``, ``iam`` or
+``sts``), and moto's dispatcher would sniff bodies and print to stdout for unknown services.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+__all__ = [
+    "MOTO_ACCOUNT_ID",
+    "SERVICES",
+    "backend_app",
+    "bucket_exists",
+    "bucket_region",
+    "iam_backend",
+    "quiet_loggers",
+    "reset_state",
+    "sts_backends_for",
+]
+
+#: moto's default account, which every key our store knows maps to.
+MOTO_ACCOUNT_ID = "123456789012"
+#: The services the endpoint answers.
+SERVICES = ("s3", "iam", "sts")
+
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+_apps: dict[str, WsgiApp] = {}
+_apps_lock = threading.Lock()
+
+_NOISY_LOGGERS = ("werkzeug", "moto", "flask_cors", "flask.app", "botocore.credentials")
+
+
+def quiet_loggers() -> None:
+    """Stop moto, Flask and werkzeug from writing request logs to stdout/stderr."""
+    for name in _NOISY_LOGGERS:
+        log = logging.getLogger(name)
+        log.setLevel(logging.ERROR)
+        log.propagate = False
+        if not log.handlers:
+            log.addHandler(logging.NullHandler())
+
+
+def backend_app(service: str) -> WsgiApp:
+    """moto's WSGI application for ``service`` (built once per process, stateless itself)."""
+    with _apps_lock:
+        app = _apps.get(service)
+        if app is None:
+            from moto.moto_server.werkzeug_app import create_backend_app
+
+            flask_app = create_backend_app(service)  # type: ignore[arg-type]
+            flask_app.logger.disabled = True
+            app = flask_app
+            _apps[service] = app
+        return app
+
+
+def reset_state() -> None:
+    """Drop every bucket, object, IAM entity and STS session moto holds in this process."""
+    from moto.moto_api._internal.models import moto_api_backend
+
+    moto_api_backend.reset()
+
+
+def _s3_backend(account_id: str) -> Any:
+    from moto.s3.models import s3_backends
+
+    return s3_backends[account_id]["aws"]
+
+
+def bucket_exists(account_id: str, bucket: str) -> bool:
+    """True when moto holds ``bucket`` in ``account_id``."""
+    return bucket in _s3_backend(account_id).buckets
+
+
+def bucket_region(account_id: str, bucket: str | None) -> str | None:
+    """The region ``bucket`` was created in (its LocationConstraint), or None if it does not exist."""
+    if not bucket:
+        return None
+    found = _s3_backend(account_id).buckets.get(bucket)
+    return None if found is None else str(found.region_name)
+
+
+def iam_backend(account_id: str) -> Any:
+    """moto's IAM backend of ``account_id`` (partition ``aws``)."""
+    from moto.iam.models import iam_backends
+
+    return iam_backends[account_id]["aws"]
+
+
+def sts_backends_for(account_id: str) -> Any:
+    """moto's STS backend of ``account_id`` (partition ``aws``), which holds assumed roles."""
+    from moto.sts.models import sts_backends
+
+    return sts_backends[account_id]["aws"]

@@ -1,0 +1,161 @@
+"""The S3 request pipeline, in AWS's order (docs/ARCHITECTURE.md):
+
+CORS preflight -> presigned POST -> Content-Length rules -> authentication -> authorization
+-> integrity pre-body checks -> body (spooled and verified) -> moto -> CORS response headers
+and new-bucket defaults.
+
+UNCONFIRMED choices:
+
+* 411 MissingContentLength is answered before authentication (an HTTP-level rule);
+* for PutBucketPolicy / PutBucketAcl / PutObjectAcl the (small) body is received before
+  authorization, which needs it, so a wrong ``x-amz-content-sha256`` there answers first;
+* an aws-chunked body whose decoded length differs from ``x-amz-decoded-content-length`` is 400
+  ``IncompleteBody``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import IO, Any
+
+from .. import sigv4
+from . import adapters, authz, moto_glue
+from .authn import AuthResult, authenticate
+from .authn_header import parse_authorization_v4
+from .authn_sigv4 import parse_credential
+from .aws_chunked import STREAMING_FORMS, ChunkSigner
+from .body import missing_content_length, receive_body
+from .context import S3Context
+from .moto_call import call_moto, hand_body_to_moto
+from .responses import status_line
+from .routing import IncomingRequest
+from .s3_error import S3Error
+
+__all__ = ["handle_s3"]
+
+_BODY_FOR_AUTHZ = ("policy", "acl")
+_MAX_AUTHZ_BODY = 1024 * 1024
+
+
+def _resource_path(req: IncomingRequest) -> str:
+    if req.bucket and not req.sent.path.startswith(f"/{req.bucket}"):
+        return f"/{req.bucket}{req.sent.path}"
+    return req.sent.path
+
+
+def _chunk_signer(req: IncomingRequest, auth: AuthResult) -> ChunkSigner | None:
+    declared = req.header("x-amz-content-sha256") or ""
+    authorization = req.header("authorization") or ""
+    if not declared.startswith("STREAMING-AWS4-HMAC-SHA256") or auth.credential is None:
+        return None
+    parsed = parse_authorization_v4(authorization)
+    scope = parse_credential(parsed.credential, service="s3", header=True)
+    amz_date = (req.header("x-amz-date") or "").strip()
+    return ChunkSigner(
+        signing_key=sigv4.signing_key(auth.credential.secret_key, scope.date, scope.region, "s3"),
+        amz_date=amz_date,
+        scope=sigv4.credential_scope(scope.date, scope.region, "s3"),
+        previous=parsed.signature,
+    )
+
+
+def _is_aws_chunked(req: IncomingRequest) -> bool:
+    declared = req.header("x-amz-content-sha256") or ""
+    encoding = (req.header("content-encoding") or "").lower()
+    return declared in STREAMING_FORMS or "aws-chunked" in encoding
+
+
+def _chunked_header_changes(req: IncomingRequest, trailers: list[tuple[str, str]]) -> list[tuple[str, str | None]]:
+    encodings = [e.strip() for e in (req.header("content-encoding") or "").split(",")]
+    kept = ",".join(e for e in encodings if e and e.lower() != "aws-chunked")
+    changes: list[tuple[str, str | None]] = [
+        ("x-amz-content-sha256", sigv4.UNSIGNED_PAYLOAD),
+        ("x-amz-decoded-content-length", None),
+        ("x-amz-trailer", None),
+    ]
+    changes += [(name, value) for name, value in trailers if name.startswith("x-amz-checksum-")]
+    if kept:
+        changes.append(("content-encoding", kept))
+    return changes
+
+
+def _receive(environ: dict[str, Any], req: IncomingRequest, auth: AuthResult) -> tuple[IO[bytes], int] | None:
+    """Spool and verify the body, hand it to moto's environ; None when there is no body."""
+    if not req.content_length and not req.chunked_transfer:
+        return None
+    chunked = _is_aws_chunked(req)
+    verifier = adapters.body_verifier(req)
+    spool, length, trailers = receive_body(
+        environ["wsgi.input"],
+        req.content_length,
+        declared_sha256=None if chunked else auth.payload_hash,
+        observers=[verifier.update] if verifier is not None else [],
+        chunk_signer=_chunk_signer(req, auth) if chunked else None,
+        aws_chunked=chunked,
+    )
+    changes: list[tuple[str, str | None]] = []
+    if chunked:
+        decoded = req.header("x-amz-decoded-content-length")
+        if decoded is not None and decoded.strip() != str(length):
+            spool.close()
+            raise S3Error(400, "IncompleteBody",
+                          "You did not provide the number of bytes specified by the Content-Length HTTP header.")
+        changes = _chunked_header_changes(req, trailers)
+    if verifier is not None:
+        try:
+            verifier.finish(dict(trailers))
+        except BaseException:
+            spool.close()
+            raise
+    hand_body_to_moto(environ, spool, length, header_changes=changes)
+    return spool, length
+
+
+def _body_bytes(spooled: tuple[IO[bytes], int] | None) -> bytes | None:
+    if spooled is None:
+        return b""
+    spool, length = spooled
+    data = spool.read(min(length, _MAX_AUTHZ_BODY))
+    spool.seek(0)
+    return data
+
+
+def handle_s3(environ: dict[str, Any], req: IncomingRequest, ctx: S3Context, start_response: Any) -> Iterable[bytes]:
+    """Answer one S3 request; raises S3Error for any failure before moto."""
+    sent = req.sent
+    if sent.method == "OPTIONS":
+        return adapters.cors_preflight(req, ctx, start_response)
+    if adapters.is_post_upload(req):
+        return adapters.post_upload(environ, req, ctx, start_response)
+    if sent.method == "PUT" and req.key and req.content_length is None and not req.chunked_transfer:
+        raise missing_content_length()
+    auth = authenticate(
+        sent,
+        bucket_region=moto_glue.bucket_region(ctx.account_id, req.bucket),
+        store=ctx.store,
+        now=ctx.now,
+        resource_path=_resource_path(req),
+    )
+    principal = auth.credential.principal if auth.credential is not None else None
+    names = {name for name, _ in sent.query}
+    early = sent.method == "PUT" and bool(names & set(_BODY_FOR_AUTHZ))
+    spooled = _receive(environ, req, auth) if early else None
+    authz.authorize(
+        principal, sent, bucket=req.bucket, key=req.key, account_id=ctx.account_id,
+        scheme=auth.scheme, now=ctx.now, body=_body_bytes(spooled) if early else None,
+    )  # fmt: skip
+    adapters.check_before_body(req, ctx)
+    if not early:
+        spooled = _receive(environ, req, auth)
+    try:
+        answer = call_moto("s3", environ)
+    finally:
+        if spooled is not None:
+            spooled[0].close()
+    headers = answer.headers + adapters.cors_response_headers(req, ctx)
+    if sent.method == "PUT" and req.bucket and not req.key and not sent.query and answer.code == 200:
+        adapters.new_bucket_defaults(ctx.account_id, req.bucket)
+    start_response(answer.status if answer.status[:3].isdigit() else status_line(answer.code), headers)
+    return answer.body
+
+

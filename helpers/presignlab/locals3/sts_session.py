@@ -1,0 +1,80 @@
+"""STS GetSessionToken, answered by the strict local S3 itself.
+
+moto answers GetSessionToken with one fixed example key that it does not record, and that key
+is the root key of the local S3. We issue a real, recorded session instead
+(:meth:`~presignlab.locals3.credentials.MotoCredentialStore.issue_session`) dated on the
+LocalS3 clock, and answer in STS's query-API XML shape.
+
+Rules (AWS STS API reference, GetSessionToken): ``DurationSeconds`` is 900..129600 (default
+43200); the root user is capped at 3600; temporary credentials may not call it.
+
+UNCONFIRMED: the out-of-range message follows STS's usual ``1 validation error detected: ...``
+wording; calling with temporary credentials gives 403 AccessDenied ``Cannot call
+GetSessionToken with session credentials``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qsl
+from xml.sax.saxutils import escape
+
+from .credentials import MotoCredentialStore
+from .identity import Principal
+from .s3_error import S3Error, new_request_ids
+
+__all__ = ["action_of", "get_session_token"]
+
+_XMLNS = "https://sts.amazonaws.com/doc/2011-06-15/"
+_MIN, _MAX, _DEFAULT, _ROOT_MAX = 900, 129600, 43200, 3600
+
+
+def action_of(body: bytes, query: tuple[tuple[str, str], ...]) -> tuple[str | None, dict[str, str]]:
+    """The query-API ``Action`` and parameters from a form body (or the query string)."""
+    params = dict(query)
+    try:
+        params.update(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+    except UnicodeError:
+        pass
+    return params.get("Action"), params
+
+
+def _duration(params: dict[str, str], caller: Principal) -> timedelta:
+    text = params.get("DurationSeconds")
+    try:
+        seconds = int(text) if text is not None else _DEFAULT
+    except ValueError:
+        raise S3Error(400, "ValidationError", f"Value '{text[:32]}' at 'durationSeconds' is not a number") from None
+    bound = "greater than or equal to 900" if seconds < _MIN else "less than or equal to 129600"
+    if not _MIN <= seconds <= _MAX:
+        raise S3Error(
+            400,
+            "ValidationError",
+            f"1 validation error detected: Value '{seconds}' at 'durationSeconds' failed to "
+            f"satisfy constraint: Member must have value {bound}",
+        )
+    if caller.kind == "root":
+        seconds = min(seconds, _ROOT_MAX)
+    return timedelta(seconds=seconds)
+
+
+def get_session_token(
+    store: MotoCredentialStore, caller: Principal, params: dict[str, str], now: datetime
+) -> tuple[int, list[tuple[str, str]], bytes]:
+    """Issue a session for ``caller``; returns ``(status, headers, body)``. Raises S3Error."""
+    if caller.kind in ("assumed-role", "session"):
+        raise S3Error(403, "AccessDenied", "Cannot call GetSessionToken with session credentials")
+    credential = store.issue_session(caller, _duration(params, caller), now)
+    expires = (credential.expires_at or now).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    request_id, _ = new_request_ids()
+    body = (
+        f'<GetSessionTokenResponse xmlns="{_XMLNS}"><GetSessionTokenResult><Credentials>'
+        f"<AccessKeyId>{credential.access_key_id}</AccessKeyId>"
+        f"<SecretAccessKey>{escape(credential.secret_key)}</SecretAccessKey>"
+        f"<SessionToken>{escape(credential.session_token or '')}</SessionToken>"
+        f"<Expiration>{expires}</Expiration>"
+        f"</Credentials></GetSessionTokenResult><ResponseMetadata><RequestId>{request_id}"
+        f"</RequestId></ResponseMetadata></GetSessionTokenResponse>"
+    ).encode("utf-8")
+    headers = [("Content-Type", "text/xml"), ("Content-Length", str(len(body))), ("x-amzn-RequestId", request_id)]
+    return 200, headers, body
