@@ -11,7 +11,6 @@ from botocore.auth import HmacV1Auth, S3SigV4Auth, SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.credentials import Credentials
-
 from presignlab.locals3.authn import authenticate
 from presignlab.locals3.authn_common import AuthResult
 from presignlab.locals3.identity import Credential, Principal
@@ -45,21 +44,34 @@ class Store:
         return next((c for c in self.by_key.values() if c.session_token == session_token), None)
 
 
-STORE = Store([
-    Credential(AK, SK, ROOT),
-    Credential(OTHER_AK, OTHER_SK, ROOT),
-    Credential(INACTIVE_AK, SK, ROOT, active=False),
-    Credential(TEMP_AK, TEMP_SK, ROOT, session_token=TOKEN, expires_at=TOKEN_EXPIRES),
-])
+STORE = Store(
+    [
+        Credential(AK, SK, ROOT),
+        Credential(OTHER_AK, OTHER_SK, ROOT),
+        Credential(INACTIVE_AK, SK, ROOT, active=False),
+        Credential(TEMP_AK, TEMP_SK, ROOT, session_token=TOKEN, expires_at=TOKEN_EXPIRES),
+    ]
+)
 
 
-def s3_client(signature_version: str = "s3v4", *, style: str = "path", temporary: bool = False,
-              region: str = "us-east-1"):  # type: ignore[no-untyped-def]
+def s3_client(
+    signature_version: str = "s3v4",
+    *,
+    style: str = "path",
+    temporary: bool = False,
+    region: str = "us-east-1",
+):  # type: ignore[no-untyped-def]
     """A boto3 S3 client pointed at the local endpoint (no network is used to presign)."""
-    keys = dict(aws_access_key_id=TEMP_AK, aws_secret_access_key=TEMP_SK, aws_session_token=TOKEN) \
-        if temporary else dict(aws_access_key_id=AK, aws_secret_access_key=SK)
+    keys = (
+        dict(aws_access_key_id=TEMP_AK, aws_secret_access_key=TEMP_SK, aws_session_token=TOKEN)
+        if temporary
+        else dict(aws_access_key_id=AK, aws_secret_access_key=SK)
+    )
     return boto3.client(
-        "s3", region_name=region, endpoint_url=ENDPOINT, **keys,
+        "s3",
+        region_name=region,
+        endpoint_url=ENDPOINT,
+        **keys,
         config=Config(signature_version=signature_version, s3={"addressing_style": style}),
     )
 
@@ -84,8 +96,13 @@ def with_param(url: str, name: str, value: str | None) -> str:
     return urlunsplit(parts._replace(query=urlencode(out, safe="")))
 
 
-def header_signed(auth, method: str, url: str, headers: dict[str, str] | None = None,  # type: ignore[no-untyped-def]
-                  body: bytes = b"") -> SentRequest:
+def header_signed(
+    auth,
+    method: str,
+    url: str,
+    headers: dict[str, str] | None = None,  # type: ignore[no-untyped-def]
+    body: bytes = b"",
+) -> SentRequest:
     """A request signed in its headers by a botocore signer, as the server would receive it."""
     request = AWSRequest(method=method, url=url, headers=dict(headers or {}), data=body)
     auth.add_auth(request)
@@ -114,8 +131,13 @@ def header_time(request: SentRequest) -> datetime:
     return parsed
 
 
-def auth(request: SentRequest, now: datetime, *, bucket_region: str | None = "us-east-1",
-         **kwargs: object) -> AuthResult:
+def auth(
+    request: SentRequest,
+    now: datetime,
+    *,
+    bucket_region: str | None = "us-east-1",
+    **kwargs: object,
+) -> AuthResult:
     return authenticate(request, bucket_region=bucket_region, store=STORE, now=now, **kwargs)  # type: ignore[arg-type]
 
 

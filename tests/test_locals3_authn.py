@@ -26,7 +26,6 @@ from authn_support import (
     signed_at,
     with_param,
 )
-
 from presignlab.locals3.authn import AuthResult, authenticate
 from presignlab.query_auth import SentRequest, presign_v4, sigv4_canonical_request
 
@@ -37,13 +36,19 @@ SIG_MESSAGE = (
     "Check your key and signing method."
 )
 SIG_ELEMENTS = [
-    "AWSAccessKeyId", "StringToSign", "SignatureProvided", "StringToSignBytes",
-    "CanonicalRequest", "CanonicalRequestBytes",
+    "AWSAccessKeyId",
+    "StringToSign",
+    "SignatureProvided",
+    "StringToSignBytes",
+    "CanonicalRequest",
+    "CanonicalRequestBytes",
 ]
 
 
 def presigned(method: str = "PUT", url: str = URL, **kwargs: object) -> str:
-    options: dict[str, object] = dict(access_key=AK, secret_key=SK, region="us-east-1", now=NOW, expires=300)
+    options: dict[str, object] = dict(
+        access_key=AK, secret_key=SK, region="us-east-1", now=NOW, expires=300
+    )
     options.update(kwargs)
     return presign_v4(method, url, **options)  # type: ignore[arg-type]
 
@@ -101,9 +106,13 @@ def test_no_authentication_is_anonymous() -> None:
 
 
 def test_a_signed_header_may_come_as_a_query_parameter() -> None:
-    url = presigned(url=URL + "?x-amz-checksum-crc32=AAAAAA%3D%3D", headers={"x-amz-checksum-crc32": "AAAAAA=="})
+    url = presigned(
+        url=URL + "?x-amz-checksum-crc32=AAAAAA%3D%3D", headers={"x-amz-checksum-crc32": "AAAAAA=="}
+    )
     assert auth(sent(url), NOW).scheme == "sigv4-query"
-    assert auth(sent(url, headers={"x-amz-checksum-crc32": "AAAAAA=="}), NOW).scheme == "sigv4-query"
+    assert (
+        auth(sent(url, headers={"x-amz-checksum-crc32": "AAAAAA=="}), NOW).scheme == "sigv4-query"
+    )
     changed = url.replace("AAAAAA%3D%3D", "BBBBBB%3D%3D", 1)
     assert fails(sent(changed), NOW).code == "SignatureDoesNotMatch"
 
@@ -120,7 +129,10 @@ def test_unsigned_content_sha256_and_unsigned_content_type_are_accepted() -> Non
 def _query_error(url: str, message: str, now: datetime = NOW) -> None:
     error = fails(sent(url), now)
     assert (error.status, error.code, error.message, list(error.extra)) == (
-        400, "AuthorizationQueryParametersError", message, []
+        400,
+        "AuthorizationQueryParametersError",
+        message,
+        [],
     )
 
 
@@ -133,21 +145,26 @@ def test_row1_missing_parameter() -> None:
 
 
 def test_row11_algorithm() -> None:
-    _query_error(with_param(presigned(), "X-Amz-Algorithm", "AWS4-HMAC-SHA1"),
-                 'X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"')
+    _query_error(
+        with_param(presigned(), "X-Amz-Algorithm", "AWS4-HMAC-SHA1"),
+        'X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"',
+    )
 
 
-@pytest.mark.parametrize("credential", [
-    f"{AK}%2F20260301%2Fus-east-1%2Fs3%2Faws4_request",  # double-encoded slashes
-    f"{AK}/20260301/us-east-1/s3",
-    f"/20260301/us-east-1/s3/aws4_request",
-    f"{AK}/20260301/us-east-1/s3/aws4_request/extra",
-    f"{AK}é/20260301/us-east-1/s3/aws4_request",
-])
+@pytest.mark.parametrize(
+    "credential",
+    [
+        f"{AK}%2F20260301%2Fus-east-1%2Fs3%2Faws4_request",  # double-encoded slashes
+        f"{AK}/20260301/us-east-1/s3",
+        "/20260301/us-east-1/s3/aws4_request",
+        f"{AK}/20260301/us-east-1/s3/aws4_request/extra",
+        f"{AK}é/20260301/us-east-1/s3/aws4_request",
+    ],
+)
 def test_row2_malformed_credential(credential: str) -> None:
     _query_error(
         with_param(presigned(), "X-Amz-Credential", credential),
-        'Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting '
+        "Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting "
         '"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".',
     )
 
@@ -155,13 +172,16 @@ def test_row2_malformed_credential(credential: str) -> None:
 def test_row2_double_encoded_credential_as_sent_on_the_wire() -> None:
     url = presigned().replace("%2F", "%252F")
     assert "X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%252F20260301" in url
-    assert fails(sent(url), NOW).message.endswith('expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".')
+    assert fails(sent(url), NOW).message.endswith(
+        'expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".'
+    )
 
 
 def test_row4_wrong_service() -> None:
     _query_error(
         with_param(presigned(), "X-Amz-Credential", f"{AK}/20260301/us-east-1/s4/aws4_request"),
-        'Error parsing the X-Amz-Credential parameter; incorrect service "s4". This endpoint belongs to "s3".',
+        'Error parsing the X-Amz-Credential parameter; incorrect service "s4". '
+        'This endpoint belongs to "s3".',
     )
 
 
@@ -180,19 +200,29 @@ def test_row6_credential_date_differs_from_x_amz_date() -> None:
     )
 
 
-@pytest.mark.parametrize("value", ["2026-03-01T10:00:00Z", "20260301T100000", "20261301T100000Z", "é"])
+@pytest.mark.parametrize(
+    "value", ["2026-03-01T10:00:00Z", "20260301T100000", "20261301T100000Z", "é"]
+)
 def test_row7_malformed_x_amz_date(value: str) -> None:
-    _query_error(with_param(presigned(), "X-Amz-Date", value),
-                 "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"")
+    _query_error(
+        with_param(presigned(), "X-Amz-Date", value),
+        "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"",
+    )
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    ("604801", "X-Amz-Expires must be less than a week (in seconds); that is, the given "
-               "X-Amz-Expires must be less than 604800 seconds"),
-    ("abc", "X-Amz-Expires should be a number"),
-    ("1.5", "X-Amz-Expires should be a number"),
-    ("-1", "X-Amz-Expires must be non-negative"),
-])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (
+            "604801",
+            "X-Amz-Expires must be less than a week (in seconds); that is, the given "
+            "X-Amz-Expires must be less than 604800 seconds",
+        ),
+        ("abc", "X-Amz-Expires should be a number"),
+        ("1.5", "X-Amz-Expires should be a number"),
+        ("-1", "X-Amz-Expires must be non-negative"),
+    ],
+)
 def test_rows8_to_10_x_amz_expires(value: str, message: str) -> None:
     _query_error(with_param(presigned(), "X-Amz-Expires", value), message)
 
@@ -212,12 +242,17 @@ def test_row3_wrong_region_names_the_expected_one() -> None:
 
 
 def test_region_is_not_checked_without_a_bucket() -> None:
-    assert auth(sent(presigned(region="eu-west-3")), NOW, bucket_region=None).scheme == "sigv4-query"
+    assert (
+        auth(sent(presigned(region="eu-west-3")), NOW, bucket_region=None).scheme == "sigv4-query"
+    )
 
 
 def test_format_errors_come_before_the_region() -> None:
     url = with_param(presigned(), "X-Amz-Expires", "x")
-    assert fails(sent(url), NOW, bucket_region="eu-central-1").message == "X-Amz-Expires should be a number"
+    assert (
+        fails(sent(url), NOW, bucket_region="eu-central-1").message
+        == "X-Amz-Expires should be a number"
+    )
 
 
 # --- rows 12-13: validity window, before the signature ---------------------------------------
@@ -227,7 +262,9 @@ def test_row12_expired() -> None:
     error = fails(sent(presigned()), NOW + 301 * SECOND)
     assert (error.status, error.code, error.message) == (403, "AccessDenied", "Request has expired")
     assert list(error.extra) == [
-        ("X-Amz-Expires", "300"), ("Expires", "2026-03-01T10:05:00Z"), ("ServerTime", "2026-03-01T10:05:01Z"),
+        ("X-Amz-Expires", "300"),
+        ("Expires", "2026-03-01T10:05:00Z"),
+        ("ServerTime", "2026-03-01T10:05:01Z"),
     ]
 
 
@@ -244,7 +281,11 @@ def test_region_comes_before_expiry() -> None:
 def test_row13_not_yet_valid() -> None:
     now = NOW - timedelta(minutes=15) - SECOND
     error = fails(sent(presigned()), now)
-    assert (error.status, error.code, error.message) == (403, "AccessDenied", "Request is not yet valid")
+    assert (error.status, error.code, error.message) == (
+        403,
+        "AccessDenied",
+        "Request is not yet valid",
+    )
     assert list(error.extra) == [
         ("X-Amz-Date", str(int(NOW.timestamp()) * 1000)),
         ("Expires", "2026-03-01T10:05:00Z"),
@@ -259,7 +300,9 @@ def test_row13_not_yet_valid() -> None:
 def test_row16_unknown_or_inactive_access_key(key: str) -> None:
     error = fails(sent(presigned(access_key=key)), NOW)
     assert (error.status, error.code, error.message) == (
-        403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records."
+        403,
+        "InvalidAccessKeyId",
+        "The AWS Access Key Id you provided does not exist in our records.",
     )
     assert list(error.extra) == [("AWSAccessKeyId", key)]
 
@@ -273,7 +316,9 @@ def test_row17_unknown_token_is_echoed() -> None:
     url = presigned(access_key=TEMP_AK, secret_key=TEMP_SK, session_token="not-a-token")
     error = fails(sent(url), NOW)
     assert (error.status, error.code, error.message) == (
-        400, "InvalidToken", "The provided token is malformed or otherwise invalid."
+        400,
+        "InvalidToken",
+        "The provided token is malformed or otherwise invalid.",
     )
     assert list(error.extra) == [("Token-0", "not-a-token")]
 
@@ -285,11 +330,19 @@ def test_token_of_another_key_is_invalid_and_not_echoed() -> None:
 
 
 def test_row18_expired_session_token() -> None:
-    url = presigned(access_key=TEMP_AK, secret_key=TEMP_SK, session_token=TOKEN,
-                    now=TOKEN_EXPIRES - timedelta(minutes=1), expires=3600)
+    url = presigned(
+        access_key=TEMP_AK,
+        secret_key=TEMP_SK,
+        session_token=TOKEN,
+        now=TOKEN_EXPIRES - timedelta(minutes=1),
+        expires=3600,
+    )
     error = fails(sent(url), TOKEN_EXPIRES + SECOND)
     assert (error.status, error.code, error.message, list(error.extra)) == (
-        400, "ExpiredToken", "The provided token has expired.", []
+        400,
+        "ExpiredToken",
+        "The provided token has expired.",
+        [],
     )
 
 
@@ -303,11 +356,17 @@ def test_row19_temporary_key_without_its_token() -> None:
 
 def test_row15_headers_not_signed_in_the_order_sent() -> None:
     url = presigned(headers={"Content-Type": "text/plain"})
-    headers = {"X-Amz-Meta-Wrong": "1", "Content-Type": "text/xml", "x-amz-date": "20260301T100000Z",
-               "x-amz-content-sha256": "UNSIGNED-PAYLOAD"}
+    headers = {
+        "X-Amz-Meta-Wrong": "1",
+        "Content-Type": "text/xml",
+        "x-amz-date": "20260301T100000Z",
+        "x-amz-content-sha256": "UNSIGNED-PAYLOAD",
+    }
     error = fails(sent(url, headers=headers), NOW)
     assert (error.status, error.code, error.message) == (
-        403, "AccessDenied", "There were headers present in the request which were not signed"
+        403,
+        "AccessDenied",
+        "There were headers present in the request which were not signed",
     )
     assert list(error.extra) == [("HeadersNotSigned", "x-amz-meta-wrong, x-amz-date")]
 
@@ -332,21 +391,34 @@ def test_row14_tampered_signature_echoes_what_s3_computed() -> None:
     assert values["AWSAccessKeyId"] == AK
     assert values["SignatureProvided"] == "0" * 64
     assert values["CanonicalRequest"] == canonical
-    assert values["StringToSign"].startswith("AWS4-HMAC-SHA256\n20260301T100000Z\n20260301/us-east-1/s3/aws4_request\n")
-    assert values["StringToSignBytes"].startswith("41 57 53 34 2d 48 4d 41 43 2d 53 48 41 32 35 36 0a 32")
+    assert values["StringToSign"].startswith(
+        "AWS4-HMAC-SHA256\n20260301T100000Z\n20260301/us-east-1/s3/aws4_request\n"
+    )
+    assert values["StringToSignBytes"].startswith(
+        "41 57 53 34 2d 48 4d 41 43 2d 53 48 41 32 35 36 0a 32"
+    )
     assert values["CanonicalRequestBytes"].startswith("50 55 54 0a 2f 62")
     assert values["CanonicalRequestBytes"] == " ".join(f"{b:02x}" for b in canonical.encode())
     assert SK not in str(error.extra)
 
 
-@pytest.mark.parametrize(("method", "headers", "url_change"), [
-    ("GET", {"Content-Type": "text/plain"}, None),
-    ("PUT", {"Content-Type": "text/xml"}, None),
-    ("PUT", {}, None),  # a signed header missing from the request
-    ("PUT", {"Content-Type": "text/plain"}, ("/bucket/key.txt", "/bucket/key2.txt")),
-    ("PUT", {"Content-Type": "text/plain"}, ("X-Amz-Algorithm", "x-id=PutObject&X-Amz-Algorithm")),
-])
-def test_row14_changed_request(method: str, headers: dict[str, str], url_change: tuple[str, str] | None) -> None:
+@pytest.mark.parametrize(
+    ("method", "headers", "url_change"),
+    [
+        ("GET", {"Content-Type": "text/plain"}, None),
+        ("PUT", {"Content-Type": "text/xml"}, None),
+        ("PUT", {}, None),  # a signed header missing from the request
+        ("PUT", {"Content-Type": "text/plain"}, ("/bucket/key.txt", "/bucket/key2.txt")),
+        (
+            "PUT",
+            {"Content-Type": "text/plain"},
+            ("X-Amz-Algorithm", "x-id=PutObject&X-Amz-Algorithm"),
+        ),
+    ],
+)
+def test_row14_changed_request(
+    method: str, headers: dict[str, str], url_change: tuple[str, str] | None
+) -> None:
     url = presigned(headers={"Content-Type": "text/plain"})
     if url_change:
         url = url.replace(*url_change)
@@ -365,9 +437,16 @@ def test_row25_content_length_differs() -> None:
 
 
 def test_row27_same_header_in_query_and_header_with_different_values() -> None:
-    url = presigned(url=URL + "?x-amz-request-payer=requester", headers={"x-amz-request-payer": "requester"})
-    assert auth(sent(url, headers={"x-amz-request-payer": "requester"}), NOW).scheme == "sigv4-query"
-    assert fails(sent(url, headers={"x-amz-request-payer": "other"}), NOW).code == "SignatureDoesNotMatch"
+    url = presigned(
+        url=URL + "?x-amz-request-payer=requester", headers={"x-amz-request-payer": "requester"}
+    )
+    assert (
+        auth(sent(url, headers={"x-amz-request-payer": "requester"}), NOW).scheme == "sigv4-query"
+    )
+    assert (
+        fails(sent(url, headers={"x-amz-request-payer": "other"}), NOW).code
+        == "SignatureDoesNotMatch"
+    )
 
 
 def test_signed_content_sha256_missing_from_the_request_is_403() -> None:
@@ -378,7 +457,9 @@ def test_signed_content_sha256_missing_from_the_request_is_403() -> None:
 
 def test_headers_not_signed_wins_over_signature() -> None:
     url = with_param(presigned(), "X-Amz-Signature", "0" * 64)
-    assert fails(sent(url, headers={"x-amz-meta-a": "1"}), NOW).extra == (("HeadersNotSigned", "x-amz-meta-a"),)
+    assert fails(sent(url, headers={"x-amz-meta-a": "1"}), NOW).extra == (
+        ("HeadersNotSigned", "x-amz-meta-a"),
+    )
 
 
 def test_non_utf8_signed_header_value_is_a_mismatch_not_a_crash() -> None:
@@ -406,10 +487,11 @@ def test_two_mechanisms_are_refused() -> None:
 def test_iam_query_auth_skips_the_bucket_region() -> None:
     url = presigned("GET", f"{ENDPOINT}/?Action=ListUsers&Version=2010-05-08", service="iam")
     request = sent(url, "GET")
-    result = authenticate(request, bucket_region="eu-west-1", store=STORE,
-                          now=NOW, service="iam")
+    result = authenticate(request, bucket_region="eu-west-1", store=STORE, now=NOW, service="iam")
     assert result.scheme == "sigv4-query"
-    assert fails(request, NOW).message.startswith('Error parsing the X-Amz-Credential parameter; incorrect service "iam"')
+    assert fails(request, NOW).message.startswith(
+        'Error parsing the X-Amz-Credential parameter; incorrect service "iam"'
+    )
 
 
 def test_other_key_is_known() -> None:

@@ -23,7 +23,6 @@ from authn_support import (
     v2_header_auth,
     with_param,
 )
-
 from presignlab import sigv2, sigv4
 from presignlab.query_auth import SentRequest, presign_v2, sigv2_string_to_sign
 
@@ -61,8 +60,13 @@ def test_signature_v2_signs_surrogate_escapes_as_raw_bytes() -> None:
 def test_boto3_sigv2_put_url_with_hoisted_headers_authenticates() -> None:
     url = s3_client("s3").generate_presigned_url(
         "put_object",
-        Params={"Bucket": "bucket", "Key": "dir/a b+é.txt", "ContentType": "text/plain",
-                "ACL": "public-read", "Metadata": {"foo": "bar"}},
+        Params={
+            "Bucket": "bucket",
+            "Key": "dir/a b+é.txt",
+            "ContentType": "text/plain",
+            "ACL": "public-read",
+            "Metadata": {"foo": "bar"},
+        },
         ExpiresIn=600,
     )
     result = auth(sent(url, headers={"Content-Type": "text/plain"}), v2_expires(url) - 600 * SECOND)
@@ -86,8 +90,14 @@ def test_presign_v2_authenticates_until_its_last_second_and_ignores_content_enco
 
 
 def test_virtual_hosted_sigv2_needs_the_resource_path() -> None:
-    url = presign_v2("GET", "http://bucket.s3.localhost:9000/key.txt", access_key=AK, secret_key=SK,
-                     expires_at=EXPIRES_AT, resource_path="/bucket/key.txt")
+    url = presign_v2(
+        "GET",
+        "http://bucket.s3.localhost:9000/key.txt",
+        access_key=AK,
+        secret_key=SK,
+        expires_at=EXPIRES_AT,
+        resource_path="/bucket/key.txt",
+    )
     request = sent(url, "GET")
     assert auth(request, NOW, resource_path="/bucket/key.txt").scheme == "sigv2-query"
     assert fails(request, NOW).code == "SignatureDoesNotMatch"
@@ -100,15 +110,20 @@ def test_virtual_hosted_sigv2_needs_the_resource_path() -> None:
 def test_missing_parameter(missing: str) -> None:
     error = fails(sent(with_param(presigned(), missing, None)), NOW)
     assert (error.status, error.code, error.message, list(error.extra)) == (
-        403, "AccessDenied",
-        "Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters", [],
+        403,
+        "AccessDenied",
+        "Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters",
+        [],
     )
 
 
 def test_expired_has_no_x_amz_expires() -> None:
     error = fails(sent(presigned()), EXPIRES_AT + SECOND)
     assert (error.status, error.code, error.message) == (403, "AccessDenied", "Request has expired")
-    assert list(error.extra) == [("Expires", "2026-03-01T11:00:00Z"), ("ServerTime", "2026-03-01T11:00:01Z")]
+    assert list(error.extra) == [
+        ("Expires", "2026-03-01T11:00:00Z"),
+        ("ServerTime", "2026-03-01T11:00:01Z"),
+    ]
 
 
 def test_expired_and_tampered_is_expired() -> None:
@@ -124,7 +139,10 @@ def test_expires_not_a_number() -> None:
 def test_unknown_key_and_tampered_is_invalid_access_key() -> None:
     url = with_param(presigned(access_key="AKIAUNKNOWNEXAMPLE00"), "Signature", "A" * 27 + "=")
     error = fails(sent(url), NOW)
-    assert (error.code, list(error.extra)) == ("InvalidAccessKeyId", [("AWSAccessKeyId", "AKIAUNKNOWNEXAMPLE00")])
+    assert (error.code, list(error.extra)) == (
+        "InvalidAccessKeyId",
+        [("AWSAccessKeyId", "AKIAUNKNOWNEXAMPLE00")],
+    )
 
 
 def test_unknown_token_in_query() -> None:
@@ -133,20 +151,29 @@ def test_unknown_token_in_query() -> None:
     assert (error.code, list(error.extra)) == ("InvalidToken", [("Token-0", "bogus")])
 
 
-@pytest.mark.parametrize("headers", [
-    {"Content-Type": "text/xml"},
-    {"Content-Type": "text/plain", "x-amz-meta-wrong": "1"},  # SigV2: no HeadersNotSigned
-    {"Content-Type": "text/plain", "Content-MD5": "1B2M2Y8AsgTpgAmY7PhCfg=="},
-])
-def test_changed_request_is_signature_mismatch_without_canonical_request(headers: dict[str, str]) -> None:
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Content-Type": "text/xml"},
+        {"Content-Type": "text/plain", "x-amz-meta-wrong": "1"},  # SigV2: no HeadersNotSigned
+        {"Content-Type": "text/plain", "Content-MD5": "1B2M2Y8AsgTpgAmY7PhCfg=="},
+    ],
+)
+def test_changed_request_is_signature_mismatch_without_canonical_request(
+    headers: dict[str, str],
+) -> None:
     url = presigned(headers={"Content-Type": "text/plain"})
     request = sent(url, headers=headers)
     error = fails(request, NOW)
     assert (error.status, error.code) == (403, "SignatureDoesNotMatch")
     assert names(error) == V2_ELEMENTS
     values = dict(error.extra)
-    assert values["StringToSign"] == sigv2_string_to_sign(request, "/bucket/key.txt", str(int(EXPIRES_AT.timestamp())))
-    assert values["StringToSignBytes"] == " ".join(f"{b:02x}" for b in values["StringToSign"].encode())
+    assert values["StringToSign"] == sigv2_string_to_sign(
+        request, "/bucket/key.txt", str(int(EXPIRES_AT.timestamp()))
+    )
+    assert values["StringToSignBytes"] == " ".join(
+        f"{b:02x}" for b in values["StringToSign"].encode()
+    )
     assert values["StringToSignBytes"].startswith("50 55 54 0a")
 
 
@@ -162,8 +189,13 @@ def _v2_now(request: SentRequest) -> datetime:
 
 
 def test_botocore_hmacv1_header_auth_authenticates() -> None:
-    request = header_signed(v2_header_auth(), "PUT", URL,
-                            {"Content-Type": "text/plain", "x-amz-meta-foo": "bar"}, b"hello")
+    request = header_signed(
+        v2_header_auth(),
+        "PUT",
+        URL,
+        {"Content-Type": "text/plain", "x-amz-meta-foo": "bar"},
+        b"hello",
+    )
     result = auth(request, _v2_now(request))
     assert result.scheme == "sigv2-header"
     assert "x-amz-meta-foo" in result.signed_headers
@@ -175,13 +207,17 @@ def test_header_v2_with_x_amz_date_signs_an_empty_date_line() -> None:
     to_sign = sigv2_string_to_sign(base, "/bucket/key.txt", "")
     assert to_sign.startswith("GET\n\n\n\nx-amz-date:")
     signature = sigv2.signature_v2(SK, to_sign)
-    request = SentRequest("GET", base.host, base.path, (), (*headers, ("Authorization", f"AWS {AK}:{signature}")))
+    request = SentRequest(
+        "GET", base.host, base.path, (), (*headers, ("Authorization", f"AWS {AK}:{signature}"))
+    )
     assert auth(request, NOW).scheme == "sigv2-header"
 
 
 def test_header_v2_bad_signature() -> None:
     request = header_signed(v2_header_auth(), "PUT", URL, {"Content-Type": "text/plain"})
-    tampered = SentRequest(request.method, request.host, "/bucket/other.txt", request.query, request.headers)
+    tampered = SentRequest(
+        request.method, request.host, "/bucket/other.txt", request.query, request.headers
+    )
     error = fails(tampered, _v2_now(request))
     assert (error.code, names(error)) == ("SignatureDoesNotMatch", V2_ELEMENTS)
 

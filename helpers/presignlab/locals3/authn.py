@@ -103,8 +103,13 @@ def _dispatch(
         kind = authorization.split(" ", 1)[0]
         if kind == sigv4.ALGORITHM:
             return authenticate_header_v4(
-                request, authorization, bucket_region=bucket_region, store=store, now=now,
-                service=service, body_sha256=body_sha256,
+                request,
+                authorization,
+                bucket_region=bucket_region,
+                store=store,
+                now=now,
+                service=service,
+                body_sha256=body_sha256,
             )
         if kind == "AWS":
             return authenticate_header_v2(

@@ -63,7 +63,9 @@ def access_denied(message: str, extra: Iterable[tuple[str, str]] = ()) -> S3Erro
 
 def invalid_argument(message: str, name: str, value: str) -> S3Error:
     """400 InvalidArgument naming the argument and its value."""
-    return S3Error(400, "InvalidArgument", message, (("ArgumentName", name), ("ArgumentValue", value)))
+    return S3Error(
+        400, "InvalidArgument", message, (("ArgumentName", name), ("ArgumentValue", value))
+    )
 
 
 def request_expired(expires_at: datetime, now: datetime, x_amz_expires: str | None) -> S3Error:
@@ -95,7 +97,9 @@ def invalid_access_key(access_key_id: str) -> S3Error:
 def invalid_token(echo: str | None) -> S3Error:
     """Row 17. ``echo`` is the token to show in ``<Token-0>``: only ever an unknown one."""
     extra = () if echo is None else (("Token-0", echo),)
-    return S3Error(400, "InvalidToken", "The provided token is malformed or otherwise invalid.", extra)
+    return S3Error(
+        400, "InvalidToken", "The provided token is malformed or otherwise invalid.", extra
+    )
 
 
 def expired_token() -> S3Error:

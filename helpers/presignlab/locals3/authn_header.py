@@ -1,4 +1,4 @@
-"""Header authentication: ``Authorization: AWS4-HMAC-SHA256 …`` (SigV4) and ``AWS AKID:sig`` (SigV2).
+"""Header authentication: ``AWS4-HMAC-SHA256 …`` (SigV4) and ``AWS AKID:sig`` (SigV2).
 
 SigV4 order: the header's components, the credential (shape, service, terminator), the date
 header, the credential date, the bucket's region (s3 only), the 15-minute skew, the access key
@@ -59,15 +59,18 @@ __all__ = [
 ]
 
 _PREFIX = "The authorization header is malformed; "
-_STREAMING = frozenset({
-    "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
-    "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
-    "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER",
-    "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD",
-    "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER",
-})
+_STREAMING = frozenset(
+    {
+        "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+        "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
+        "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER",
+        "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD",
+        "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER",
+    }
+)
 _CONTENT_SHA256_MESSAGE = (
-    "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, " + ", ".join(sorted(_STREAMING))
+    "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, "
+    + ", ".join(sorted(_STREAMING))
     + " or a valid sha256 value."
 )
 _HEX64 = re.compile(r"[0-9a-fA-F]{64}")
@@ -84,15 +87,17 @@ class AuthorizationV4:
 
 
 def parse_authorization_v4(value: str) -> AuthorizationV4:
-    """``AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`` or AuthorizationHeaderMalformed."""
+    """``AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…``, else 400 Malformed."""
     components: dict[str, str] = {}
-    for part in value[len(sigv4.ALGORITHM):].split(","):
+    for part in value[len(sigv4.ALGORITHM) :].split(","):
         part = part.strip()
         if not part:
             continue
         name, equals, component = part.partition("=")
         if not equals:
-            raise scope_error(f'{_PREFIX}the authorization component "{part}" is malformed.', header=True)
+            raise scope_error(
+                f'{_PREFIX}the authorization component "{part}" is malformed.', header=True
+            )
         components[name.strip()] = component.strip()
     if any(name not in components for name in ("Credential", "SignedHeaders", "Signature")):
         raise scope_error(
@@ -106,7 +111,7 @@ def parse_authorization_v4(value: str) -> AuthorizationV4:
 
 def parse_authorization_v2(value: str) -> tuple[str, str]:
     """``AWS AKID:signature`` as ``(akid, signature)``, or 400 InvalidArgument."""
-    access_key_id, colon, provided = value[len("AWS "):].strip().partition(":")
+    access_key_id, colon, provided = value[len("AWS ") :].strip().partition(":")
     if not colon or not _PRINTABLE.fullmatch(access_key_id) or not provided:
         raise invalid_argument(
             "AWS authorization header is invalid.  Expected AwsAccessKeyId:signature",
@@ -206,7 +211,9 @@ def authenticate_header_v2(
     access_key_id, provided = parse_authorization_v2(authorization)
     sent, instant = request_date(request)
     _check_skew(sent, instant, now)
-    credential = resolve_credential(store, access_key_id, request.header("x-amz-security-token"), now)
+    credential = resolve_credential(
+        store, access_key_id, request.header("x-amz-security-token"), now
+    )
     date_line = "" if request.header("x-amz-date") is not None else sent
     verify_v2(
         request,

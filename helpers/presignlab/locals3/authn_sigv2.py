@@ -47,7 +47,9 @@ def verify_v2(
     """§1c: recompute the SigV2 signature (``date_line`` is Expires or the Date header)."""
     to_sign = sigv2_string_to_sign(request, resource_path, date_line)
     expected = sigv2.signature_v2(credential.secret_key, to_sign)
-    if not hmac.compare_digest(expected.encode("ascii"), provided.encode("utf-8", "surrogateescape")):
+    if not hmac.compare_digest(
+        expected.encode("ascii"), provided.encode("utf-8", "surrogateescape")
+    ):
         raise signature_mismatch(access_key_id, to_sign, provided)
 
 
@@ -74,7 +76,8 @@ def authenticate_query_v2(
     params = {name: value for name, value in reversed(request.query)}
     if any(name not in params for name in _PARAMETERS):
         raise access_denied(
-            "Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters"
+            "Query-string authentication requires the Signature, Expires and AWSAccessKeyId "
+            "parameters"
         )
     expires = params["Expires"]
     if not re.fullmatch(r"[0-9]+", expires):

@@ -83,7 +83,7 @@ def parse_credential(value: str, *, service: str, header: bool) -> Scope:
     parts = value.split("/")
     if len(parts) != 5 or not all(_PRINTABLE.fullmatch(part) for part in parts):
         raise scope_error(
-            prefix + 'the Credential is mal-formed; expecting '
+            prefix + "the Credential is mal-formed; expecting "
             '"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".',
             header=header,
         )
@@ -156,7 +156,9 @@ def verify_v4(
     to_sign = sigv4_string_to_sign(canonical, amz_date, scope.region, scope.service)
     key = sigv4.signing_key(credential.secret_key, amz_date, scope.region, scope.service)
     expected = sigv4.signature(key, to_sign)
-    if not hmac.compare_digest(expected.encode("ascii"), provided.encode("utf-8", "surrogateescape")):
+    if not hmac.compare_digest(
+        expected.encode("ascii"), provided.encode("utf-8", "surrogateescape")
+    ):
         raise signature_mismatch(scope.access_key_id, to_sign, provided, canonical)
 
 
