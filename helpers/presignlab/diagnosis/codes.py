@@ -6,9 +6,9 @@ presigned request (reference, section 1b: parameter format, then expiry, then th
 and token, then unsigned ``x-amz-*`` headers, then the signature, then authorization), which
 is also the order a diagnosis ranks its findings in.
 
-``docs/finding-codes.md`` is generated from this module::
+``docs/finding-codes.md`` is generated from this module (a test checks it is current)::
 
-    python -m presignlab.diagnosis.codes > docs/finding-codes.md
+    python -c "from presignlab.diagnosis.codes import markdown_table; print(markdown_table(), end='')" > docs/finding-codes.md
 
 The codes are a public interface: never rename or remove one.
 """
@@ -202,8 +202,7 @@ def markdown_table() -> str:
     lines = [
         "# Finding codes of `presignlab diagnose`",
         "",
-        "Generated from `presignlab.diagnosis.codes` "
-        "(`python -m presignlab.diagnosis.codes > docs/finding-codes.md`). The codes are stable. "
+        "Generated from `presignlab.diagnosis.codes.markdown_table()`. The codes are stable. "
         "Findings are ranked in this order (the order in which Amazon S3 checks a request); "
         "within a code, causes confirmed by recomputing the signature come first.",
         "",
@@ -214,7 +213,3 @@ def markdown_table() -> str:
         cells = [f"`{c.code}`", c.meaning, c.fix, c.s3_answer]
         lines.append("| " + " | ".join(x.replace("|", "\\|") for x in cells) + " |")
     return "\n".join(lines) + "\n"
-
-
-if __name__ == "__main__":
-    print(markdown_table(), end="")
