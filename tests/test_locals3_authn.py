@@ -221,6 +221,12 @@ def test_row7_malformed_x_amz_date(value: str) -> None:
         ("abc", "X-Amz-Expires should be a number"),
         ("1.5", "X-Amz-Expires should be a number"),
         ("-1", "X-Amz-Expires must be non-negative"),
+        (
+            "9" * 5000,
+            "X-Amz-Expires must be less than a week (in seconds); that is, the given "
+            "X-Amz-Expires must be less than 604800 seconds",
+        ),
+        ("-" + "9" * 5000, "X-Amz-Expires must be non-negative"),
     ],
 )
 def test_rows8_to_10_x_amz_expires(value: str, message: str) -> None:
@@ -496,3 +502,12 @@ def test_iam_query_auth_skips_the_bucket_region() -> None:
 
 def test_other_key_is_known() -> None:
     assert auth(sent(presigned(access_key=OTHER_AK, secret_key=OTHER_SK)), NOW)
+
+
+def test_dates_at_the_end_of_time_do_not_crash() -> None:
+    url = presigned(now=datetime(9999, 12, 31, 23, 59, tzinfo=UTC))
+    error = fails(sent(url), NOW)
+    assert (error.message, extra(error)["Expires"]) == (
+        "Request is not yet valid",
+        "9999-12-31T23:59:59Z",
+    )

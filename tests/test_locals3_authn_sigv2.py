@@ -236,3 +236,8 @@ def test_header_v2_malformed(value: str) -> None:
     error = fails(request, NOW)
     assert (error.status, error.code) == (400, "InvalidArgument")
     assert error.extra == (("ArgumentName", "Authorization"), ("ArgumentValue", value))
+
+
+def test_huge_expires_is_far_future_not_a_crash() -> None:
+    url = with_param(presigned(), "Expires", "9" * 5000)
+    assert fails(sent(url), NOW).code == "SignatureDoesNotMatch"

@@ -10,7 +10,9 @@ UNCONFIRMED choices (the reference marks them so):
 * Order inside the format checks: algorithm, credential shape, service, terminator,
   X-Amz-Date format, credential date, X-Amz-Expires (not a number, negative, over a week).
 * Messages for rows 4, 5, 6, 9, 10 and 11 are the emulator wordings the reference quotes.
-* Rows 8, 9 and 10 answer 400 AuthorizationQueryParametersError.
+* Rows 8, 9 and 10 answer 400 AuthorizationQueryParametersError; ``X-Amz-Expires`` is read as
+  ASCII digits with an optional ``-`` (``+5``, ``1.5``, `` 5`` are not numbers), and a value too
+  long to read is over a week (or negative).
 * A credential part that is empty or not printable ASCII is a malformed credential (row 2).
 * "Not yet valid" means X-Amz-Date more than 15 minutes after ``now``; "expired" means
   ``now`` after X-Amz-Date + X-Amz-Expires (the last second is still valid).
@@ -25,7 +27,7 @@ import hmac
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from .. import sigv4
 from ..presigned_url import SIGV4_PARAMETERS, parse_amz_date
@@ -166,8 +168,9 @@ def _expires_seconds(value: str) -> int:
     """Rows 9, 10 and 8, in that order."""
     if not re.fullmatch(r"-?[0-9]+", value):
         raise scope_error("X-Amz-Expires should be a number", header=False)
-    seconds = int(value)
-    if seconds < 0:
+    digits = value.lstrip("-").lstrip("0") or "0"
+    seconds = int(digits) if len(digits) <= 12 else sigv4.MAX_EXPIRES + 1
+    if value.startswith("-") and seconds:
         raise scope_error("X-Amz-Expires must be non-negative", header=False)
     if seconds > sigv4.MAX_EXPIRES:
         raise scope_error(
@@ -200,7 +203,10 @@ def authenticate_query_v4(
             "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"", header=False
         )
     check_credential_date(scope, amz_date, header=False)
-    expires_at = signed_at + timedelta(seconds=_expires_seconds(params["X-Amz-Expires"]))
+    try:
+        expires_at = signed_at + timedelta(seconds=_expires_seconds(params["X-Amz-Expires"]))
+    except OverflowError:  # X-Amz-Date at the very end of year 9999
+        expires_at = datetime.max.replace(tzinfo=UTC)
     if service == "s3":
         check_region(scope, bucket_region, header=False)
     if signed_at > now + MAX_SKEW:
