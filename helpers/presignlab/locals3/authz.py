@@ -44,11 +44,12 @@ from datetime import UTC, datetime
 from ..query_auth import SentRequest
 from .authz_state import BucketState, CallerPolicies, apply_new_bucket_defaults, bucket_state, caller_policies
 from .identity import Principal
-from .policy_eval import Decision, Policy, PolicyError, evaluate, parse_policy
+from .policy_eval import Decision, Policy, PolicyError, evaluate
 from .public_access import (
     OWNER_FULL_CONTROL,
     acl_body_is_owner_only,
     acl_is_public,
+    parse_bucket_policy,
     policy_is_public,
     public_statements,
 )
@@ -155,7 +156,7 @@ def _check_block_public(op: S3Operation, request: SentRequest, state: BucketStat
             raise access_denied_error()
     if op.name == "PutBucketPolicy" and state.block.block_public_policy and body:
         try:
-            proposed = parse_policy(body, resource_policy=True)
+            proposed = parse_bucket_policy(body, state.name)
         except PolicyError:
             return
         if policy_is_public(proposed):

@@ -20,7 +20,10 @@ UNCONFIRMED choices:
   or ``/32`` (IPv6); ``...IfExists`` and ``ForAllValues:`` conditions never limit;
 * a value with a ``*`` or ``?`` wildcard never limits (AWS names ``aws:userid`` ``AROLEID:*``);
 * an XML ACL body counts as "owner full control only" when it has exactly one grant and that
-  grant is ``FULL_CONTROL`` to a ``CanonicalUser`` (the owner id is not compared).
+  grant is ``FULL_CONTROL`` to a ``CanonicalUser`` (the owner id is not compared);
+* :func:`parse_bucket_policy` (what PutBucketPolicy accepts) wants every Action to be ``*`` or
+  ``s3:…`` (``Policy has invalid action``) and every Resource to be ``*`` or an
+  ``arn:aws:s3:::`` ARN whose bucket part matches the bucket (``Policy has invalid resource``).
 """
 
 from __future__ import annotations
@@ -29,14 +32,15 @@ import ipaddress
 import re
 from collections.abc import Mapping
 
-from .policy_conditions import split_operator
-from .policy_eval import Policy, Statement
+from .policy_conditions import split_operator, wildcard_regex
+from .policy_eval import Policy, PolicyError, Statement, parse_policy
 
 __all__ = [
     "OWNER_FULL_CONTROL",
     "PUBLIC_CANNED_ACLS",
     "acl_body_is_owner_only",
     "acl_is_public",
+    "parse_bucket_policy",
     "policy_is_public",
     "public_statements",
 ]
@@ -121,3 +125,19 @@ def public_statements(policy: Policy) -> tuple[Statement, ...]:
 def policy_is_public(policy: Policy) -> bool:
     """Whether Block Public Access would count ``policy`` as a public bucket policy."""
     return bool(public_statements(policy))
+
+
+def parse_bucket_policy(document: str | bytes, bucket: str) -> Policy:
+    """Parse a PutBucketPolicy body for ``bucket``; :class:`PolicyError` if S3 would refuse it."""
+    policy = parse_policy(document, resource_policy=True)
+    for statement in policy.statements:
+        if any(a != "*" and not a.lower().startswith("s3:") for a in statement.actions):
+            raise PolicyError("Policy has invalid action")
+        for resource in statement.resources or ():
+            if resource == "*":
+                continue
+            name = resource.removeprefix("arn:aws:s3:::").split("/", 1)[0]
+            pattern = wildcard_regex(name, {}, variables=False)
+            if not resource.startswith("arn:aws:s3:::") or not (pattern and pattern.fullmatch(bucket)):
+                raise PolicyError("Policy has invalid resource")
+    return policy
