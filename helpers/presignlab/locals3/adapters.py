@@ -10,14 +10,15 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable
 from types import ModuleType
-from typing import Any, Protocol
+from typing import Any
 
+from . import integrity, moto_glue
 from .context import S3Context
+from .integrity import DigestSpec
 from .routing import IncomingRequest
 from .s3_error import S3Error, new_request_ids
 
 __all__ = [
-    "BodyVerifier",
     "body_verifier",
     "check_before_body",
     "cors_preflight",
@@ -26,14 +27,6 @@ __all__ = [
     "new_bucket_defaults",
     "post_upload",
 ]
-
-
-class BodyVerifier(Protocol):
-    """Sees the body block by block, then raises the S3Error of a digest that does not match."""
-
-    def update(self, data: bytes) -> object: ...
-
-    def finish(self, trailers: dict[str, str]) -> None: ...
 
 
 def _module(name: str) -> ModuleType | None:
@@ -80,20 +73,38 @@ def post_upload(
                                    account_id=ctx.account_id, start_response=start_response)
 
 
-def check_before_body(req: IncomingRequest, ctx: S3Context) -> None:
-    """Preconditions and digest-header shapes checked before the body is read."""
-    integrity = _module("integrity")
-    if integrity is not None:
-        integrity.check_headers(req.sent, bucket=req.bucket, key=req.key, account_id=ctx.account_id)
+_NOT_BODY_WRITES = frozenset({"acl", "tagging", "retention", "legal-hold", "restore"})
 
 
-def body_verifier(req: IncomingRequest) -> BodyVerifier | None:
-    """A streaming verifier for Content-MD5 / x-amz-checksum-*, or None when nothing to verify."""
-    integrity = _module("integrity")
-    if integrity is None:
+def _is_object_write(req: IncomingRequest) -> bool:
+    """PutObject or UploadPart (a PUT on a key without an object sub-resource)."""
+    names = {name for name, _ in req.sent.query}
+    return req.sent.method == "PUT" and bool(req.key) and not names & _NOT_BODY_WRITES
+
+
+def check_before_body(req: IncomingRequest, ctx: S3Context, signed_headers: Iterable[str]) -> DigestSpec | None:
+    """Digest-header shapes and conditional-write preconditions, before the body is read.
+
+    Applies to PutObject and UploadPart (not to copies, which carry no body). A signed header
+    that a presigned URL carries as a query parameter counts as sent (``hoisted``).
+    """
+    if not _is_object_write(req) or req.header("x-amz-copy-source") is not None:
         return None
-    verifier: BodyVerifier | None = integrity.body_verifier(req.sent)
-    return verifier
+    signed = {name.lower() for name in signed_headers}
+    hoisted = [(n, v) for n, v in req.sent.query if n.lower() in signed]
+    spec = integrity.check_put_headers(req.sent.headers, hoisted=hoisted)
+    if req.sent.param("uploadId") is None and req.bucket and req.key:
+        integrity.check_preconditions(
+            req.sent.headers, key=req.key, current_etag=moto_glue.object_etag(ctx.account_id, req.bucket, req.key)
+        )
+    return spec
+
+
+def body_verifier(req: IncomingRequest, spec: DigestSpec | None) -> integrity.BodyVerifier | None:
+    """A streaming verifier for Content-MD5 / x-amz-checksum-*, or None when nothing to verify."""
+    if spec is None or (spec.content_md5 is None and spec.checksum_algorithm is None):
+        return None
+    return integrity.BodyVerifier(spec, md5_expected_as_sent=req.sent.param("uploadId") is not None)
 
 
 def new_bucket_defaults(account_id: str, bucket: str) -> None:

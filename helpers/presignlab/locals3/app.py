@@ -2,7 +2,7 @@
 
 :class:`StrictS3App` parses each request (:mod:`.routing`), then runs the S3 pipeline
 (:mod:`.s3_flow`) or, for IAM and STS calls on the same endpoint, authenticates them and lets
-moto answer (GetSessionToken excepted, see :mod:`.sts_session`). Every failure is an
+moto answer (GetSessionToken and GetCallerIdentity excepted, see :mod:`.sts_session`). Every failure is an
 :class:`~presignlab.locals3.s3_error.S3Error` rendered in AWS's shape; an unexpected exception in
 our layer is logged to the ``presignlab.locals3`` logger (never stdout) and answered as a 500
 ``InternalError``, as a last resort.
@@ -29,7 +29,7 @@ from .responses import internal_error, send_query_api_error, send_s3_error, stat
 from .routing import IncomingRequest, parse_environ
 from .s3_error import S3Error
 from .s3_flow import handle_s3
-from .sts_session import action_of, get_session_token
+from .sts_session import action_of, get_caller_identity, get_session_token
 
 __all__ = ["LOGGER_NAME", "StrictS3App"]
 
@@ -88,8 +88,13 @@ class StrictS3App:
             if auth.credential is None:
                 raise S3Error(403, "MissingAuthenticationToken", "Request is missing Authentication Token")
             action, params = action_of(body, req.sent.query)
-            if req.service == "sts" and action == "GetSessionToken":
-                status, headers, answer = get_session_token(ctx.store, auth.credential.principal, params, ctx.now)
+            if req.service == "sts" and action in ("GetSessionToken", "GetCallerIdentity"):
+                principal = auth.credential.principal
+                status, headers, answer = (
+                    get_session_token(ctx.store, principal, params, ctx.now)
+                    if action == "GetSessionToken"
+                    else get_caller_identity(principal, auth.credential.access_key_id)
+                )
                 start_response(status_line(status), headers)
                 return [answer]
             hand_body_to_moto(environ, spool, length)

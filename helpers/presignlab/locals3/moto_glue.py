@@ -23,6 +23,7 @@ __all__ = [
     "bucket_exists",
     "bucket_region",
     "iam_backend",
+    "object_etag",
     "quiet_loggers",
     "reset_state",
     "sts_backends_for",
@@ -103,3 +104,14 @@ def sts_backends_for(account_id: str) -> Any:
     from moto.sts.models import sts_backends
 
     return sts_backends[account_id]["aws"]
+
+
+def object_etag(account_id: str, bucket: str, key: str) -> str | None:
+    """The ETag of the current version of ``bucket/key``, or None when there is none."""
+    found = _s3_backend(account_id).buckets.get(bucket)
+    if found is None:
+        return None
+    current = found.keys.get(key)
+    if current is None or getattr(current, "is_delete_marker", False):
+        return None
+    return str(current.etag)

@@ -26,6 +26,7 @@ from .authn_sigv4 import parse_credential
 from .aws_chunked import STREAMING_FORMS, ChunkSigner
 from .body import missing_content_length, receive_body
 from .context import S3Context
+from .integrity import DigestSpec
 from .moto_call import call_moto, hand_body_to_moto
 from .responses import status_line
 from .routing import IncomingRequest
@@ -79,12 +80,14 @@ def _chunked_header_changes(req: IncomingRequest, trailers: list[tuple[str, str]
     return changes
 
 
-def _receive(environ: dict[str, Any], req: IncomingRequest, auth: AuthResult) -> tuple[IO[bytes], int] | None:
+def _receive(
+    environ: dict[str, Any], req: IncomingRequest, auth: AuthResult, spec: DigestSpec | None = None
+) -> tuple[IO[bytes], int] | None:
     """Spool and verify the body, hand it to moto's environ; None when there is no body."""
     if not req.content_length and not req.chunked_transfer:
         return None
     chunked = _is_aws_chunked(req)
-    verifier = adapters.body_verifier(req)
+    verifier = adapters.body_verifier(req, spec)
     spool, length, trailers = receive_body(
         environ["wsgi.input"],
         req.content_length,
@@ -103,7 +106,7 @@ def _receive(environ: dict[str, Any], req: IncomingRequest, auth: AuthResult) ->
         changes = _chunked_header_changes(req, trailers)
     if verifier is not None:
         try:
-            verifier.finish(dict(trailers))
+            verifier.finish(trailers)
         except BaseException:
             spool.close()
             raise
@@ -144,9 +147,9 @@ def handle_s3(environ: dict[str, Any], req: IncomingRequest, ctx: S3Context, sta
         principal, sent, bucket=req.bucket, key=req.key, account_id=ctx.account_id,
         scheme=auth.scheme, now=ctx.now, body=_body_bytes(spooled) if early else None,
     )  # fmt: skip
-    adapters.check_before_body(req, ctx)
+    spec = adapters.check_before_body(req, ctx, auth.signed_headers)
     if not early:
-        spooled = _receive(environ, req, auth)
+        spooled = _receive(environ, req, auth, spec)
     try:
         answer = call_moto("s3", environ)
     finally:

@@ -8,6 +8,10 @@ LocalS3 clock, and answer in STS's query-API XML shape.
 Rules (AWS STS API reference, GetSessionToken): ``DurationSeconds`` is 900..129600 (default
 43200); the root user is capped at 3600; temporary credentials may not call it.
 
+GetCallerIdentity is answered here too, from the credential that signed the call (moto would
+name every caller ``user/moto``). UserId: the account id for root, else the access key id (AWS
+uses the user's or role's unique id, which is not modelled: UNCONFIRMED).
+
 UNCONFIRMED: the out-of-range message follows STS's usual ``1 validation error detected: ...``
 wording; calling with temporary credentials gives 403 AccessDenied ``Cannot call
 GetSessionToken with session credentials``.
@@ -23,7 +27,7 @@ from .credentials import MotoCredentialStore
 from .identity import Principal
 from .s3_error import S3Error, new_request_ids
 
-__all__ = ["action_of", "get_session_token"]
+__all__ = ["action_of", "get_caller_identity", "get_session_token"]
 
 _XMLNS = "https://sts.amazonaws.com/doc/2011-06-15/"
 _MIN, _MAX, _DEFAULT, _ROOT_MAX = 900, 129600, 43200, 3600
@@ -78,3 +82,22 @@ def get_session_token(
     ).encode("utf-8")
     headers = [("Content-Type", "text/xml"), ("Content-Length", str(len(body))), ("x-amzn-RequestId", request_id)]
     return 200, headers, body
+
+
+def _xml_answer(action: str, result: str) -> tuple[int, list[tuple[str, str]], bytes]:
+    request_id, _ = new_request_ids()
+    body = (
+        f'<{action}Response xmlns="{_XMLNS}"><{action}Result>{result}</{action}Result>'
+        f"<ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata></{action}Response>"
+    ).encode("utf-8")
+    return 200, [("Content-Type", "text/xml"), ("Content-Length", str(len(body))), ("x-amzn-RequestId", request_id)], body
+
+
+def get_caller_identity(principal: Principal, access_key_id: str) -> tuple[int, list[tuple[str, str]], bytes]:
+    """Who signed the call: ``(status, headers, body)`` of STS GetCallerIdentity."""
+    user_id = principal.account_id if principal.kind == "root" else access_key_id
+    result = (
+        f"<Arn>{escape(principal.arn)}</Arn><UserId>{escape(user_id)}</UserId>"
+        f"<Account>{principal.account_id}</Account>"
+    )
+    return _xml_answer("GetCallerIdentity", result)
