@@ -138,8 +138,8 @@ OVERVIEW: list[Cell] = [
       it from JavaScript.
     - **A signing function.** An AWS Lambda function behind Amazon API Gateway. It runs with an
       IAM role that may call `s3:PutObject` on the bucket. When the page asks for an upload
-      URL (the seed's API takes a file name and a content type), it signs a `PUT` request for
-      one object key and returns the URL. Signing is a few HMAC computations on the function's
+      URL, sending a file name and a content type, it signs a `PUT` request for one object
+      key and returns the URL. Signing is a few HMAC computations on the function's
       own credentials: the function never contacts Amazon S3 to do it.
     - **A browser.** The page sends the file's bytes straight to Amazon S3 with that URL. The
       file never passes through Lambda or API Gateway (whose request-size limits would
@@ -163,13 +163,13 @@ OVERVIEW: list[Cell] = [
         participant S as Amazon S3 (private bucket)
         B->>G: GET /presign?filekey=photo.jpg&contentType=image/jpeg
         G->>L: proxy event
-        Note over L: sign PUT /uploads/photo.jpg<br/>(SigV4, HMAC-SHA256, no call to S3)
-        L-->>G: 200 {"signed_url": "https://...X-Amz-Signature=..."}
+        L->>L: sign PUT /uploads/photo.jpg<br/>(SigV4, HMAC-SHA256, no call to S3)
+        L-->>G: 200, JSON with signed_url
         G-->>B: the presigned URL
         B->>S: OPTIONS preflight (Origin, Access-Control-Request-Method: PUT)
         S-->>B: 200 with Access-Control-Allow-* (from the bucket's CORS rule)
         B->>S: PUT presigned URL, Content-Type: image/jpeg, body = the file
-        Note over S: recompute the canonical request,<br/>compare signatures, check expiry,<br/>then the signer's permissions
+        Note over S: check the parameters and the expiry,<br/>recompute the canonical request and<br/>compare signatures, then check<br/>the signer's permissions
         S-->>B: 200 OK, ETag
     ```
 
@@ -196,7 +196,7 @@ OVERVIEW: list[Cell] = [
 
     ### "A presigned URL can be used only once"
 
-    It cannot be limited that way. The Amazon S3 User Guide says: *"You can use the
+    It is not. The Amazon S3 User Guide says: *"You can use the
     presigned URL multiple times, up to the expiration date and time."* A second `PUT` with
     the same URL replaces the object the first one wrote.
 
@@ -284,8 +284,8 @@ OVERVIEW: list[Cell] = [
     </Error>
     ```
 
-    SigV2 errors carry only `StringToSign` and its bytes; presigned POST errors carry no
-    canonical request either.
+    SigV2 errors carry the string to sign but no canonical request, and neither do the errors
+    of presigned POST forms.
 
     The `CanonicalRequest` above has `content-type:text/plain`, yet the URL was signed for
     `image/jpeg`. The kit computes the same text S3 does, from the request as S3 receives it:
@@ -296,8 +296,9 @@ OVERVIEW: list[Cell] = [
     """),
     md("""
     Its fourth line is the culprit: the browser sent a different `Content-Type` from the one
-    that was signed. Notebook 06 provokes this error and nine others against the local S3
-    and reads each body; notebook 08 does the same with a URL and an error body of your own.
+    that was signed. Notebook 06 (coming) breaks requests in ten ways against the local S3
+    and reads each error body; notebook 08 does the same with a URL and an error body of
+    your own.
     """),
     md("""
     ## The notebooks in this kit
@@ -408,13 +409,19 @@ ANATOMY: list[Cell] = [
     print(url)
     """),
     md("""
-    `parse_presigned_url` reads it into a typed object. Malformed input raises one exception
-    type, `PresignedUrlError`, whose message says what to do.
+    `parse_presigned_url` reads it into a typed object.
     """),
     code("""
     parsed = parse_presigned_url(url)
     parsed.version, parsed.bucket, parsed.key, parsed.region
     """),
+    md("""
+    Input that cannot be a presigned URL raises one exception type, `PresignedUrlError`,
+    with a message that says what to do. A URL cut short while copying, for instance:
+    """),
+    code("""
+    parse_presigned_url(url[:-10])
+    """, "raises-exception"),
     md("""
     ## Every query parameter
 
@@ -455,8 +462,8 @@ ANATOMY: list[Cell] = [
     print("valid from", parsed.signed_at, "until", parsed.expires_at)
     """),
     md("""
-    Nothing in the URL is secret except its power: the secret access key never appears, but
-    whoever holds the URL can perform the signed request until `expires_at`.
+    The URL holds no secret: the secret access key never appears in it. What it holds is
+    power: whoever has the URL can send the signed request until `expires_at`.
 
     ## The headers the uploader must send
 
@@ -480,7 +487,7 @@ ANATOMY: list[Cell] = [
     request which were not signed").
 
     Some SDKs (the JavaScript v3 SDK, for one) also copy a signed header's value into the
-    query string, which AWS calls hoisting. Amazon S3 then takes the value from the query
+    query string; the SDKs call this hoisting. Amazon S3 then takes the value from the query
     string and the header need not be sent. Here `x-amz-server-side-encryption` is signed
     and hoisted, so only `content-type` is left for the uploader to send:
     """),
@@ -535,7 +542,8 @@ ANATOMY: list[Cell] = [
 
     No network is involved: `generate_presigned_url` only computes. To keep the output the
     same on every run it prints the version and the parameter names, not the URL (whose
-    expiry depends on the current time).
+    expiry depends on the current time). An `s3` section with `signature_version` in your
+    AWS config file (`~/.aws/config`) would change what boto3 picks; the kit's CI has none.
     """),
     code("""
     session = boto3.session.Session(
@@ -960,7 +968,8 @@ def main(argv: list[str]) -> int:
         if run:
             subprocess.run(
                 [str(JUPYTER), "nbconvert", "--to", "notebook", "--execute", "--inplace",
-                 "--ExecutePreprocessor.kernel_name=python3", str(path)],
+                 "--ExecutePreprocessor.kernel_name=python3",
+                 "--ExecutePreprocessor.record_timing=False", str(path)],
                 check=True, cwd=NOTEBOOKS,
             )
     return 0
