@@ -1,0 +1,98 @@
+"""Shared fixtures and helpers for the strict local S3 tests (import them explicitly).
+
+``from locals3_fixtures import local_s3, raw_request, sign_v4_headers``
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+import pytest
+
+from presignlab import sigv4
+from presignlab.locals3.server import LocalS3
+from presignlab.query_auth import SentRequest, sigv4_canonical_request, sigv4_string_to_sign
+
+__all__ = ["error_code", "local_s3", "raw_request", "sign_v4_headers"]
+
+
+@pytest.fixture
+def local_s3() -> Iterator[LocalS3]:
+    """A fresh, running LocalS3 (empty state) with a short socket timeout."""
+    with LocalS3(socket_timeout=3) as server:
+        yield server
+
+
+def raw_request(server: LocalS3, data: bytes, *, half_close: bool = False, timeout: float = 10) -> tuple[int, bytes]:
+    """Send raw bytes to ``server``; return ``(status, body)`` of the answer."""
+    with socket.create_connection((server.host, server.port), timeout=timeout) as sock:
+        sock.sendall(data)
+        if half_close:
+            sock.shutdown(socket.SHUT_WR)
+        chunks = []
+        while True:
+            try:
+                chunk = sock.recv(65536)
+            except ConnectionResetError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    response = b"".join(chunks)
+    while response.startswith(b"HTTP/1.1 100"):
+        response = response.split(b"\r\n\r\n", 1)[1]
+    status = int(response.split(b" ", 2)[1])
+    head, _, body = response.partition(b"\r\n\r\n")
+    if b"transfer-encoding: chunked" in head.lower():
+        body = _dechunk(body)
+    return status, body
+
+
+def _dechunk(body: bytes) -> bytes:
+    out = b""
+    while body:
+        size_line, _, rest = body.partition(b"\r\n")
+        size = int(size_line.split(b";")[0], 16)
+        if size == 0:
+            break
+        out += rest[:size]
+        body = rest[size + 2 :]
+    return out
+
+
+def error_code(body: bytes) -> str | None:
+    """The ``<Code>`` of an S3 or IAM/STS XML error body."""
+    match = re.search(rb"<Code>([^<]*)</Code>", body)
+    return match.group(1).decode() if match else None
+
+
+def sign_v4_headers(
+    server: LocalS3,
+    method: str,
+    url: str,
+    *,
+    payload: str,
+    headers: dict[str, str] | None = None,
+    now: datetime | None = None,
+    region: str = "us-east-1",
+) -> dict[str, str]:
+    """Headers for a SigV4 header-signed request whose payload line is ``payload`` (any value)."""
+    instant = now or datetime.now(UTC)
+    amz_date = instant.strftime("%Y%m%dT%H%M%SZ")
+    all_headers = {**(headers or {}), "x-amz-date": amz_date, "x-amz-content-sha256": payload}
+    signed = sorted({"host", *(name.lower() for name in all_headers)})
+    sent = SentRequest.to_url(url, method, all_headers)
+    canonical = sigv4_canonical_request(sent, signed, payload)
+    to_sign = sigv4_string_to_sign(canonical, amz_date, region)
+    key = sigv4.signing_key(server.secret_access_key, amz_date, region)
+    scope = sigv4.credential_scope(amz_date, region)
+    all_headers["Authorization"] = (
+        f"{sigv4.ALGORITHM} Credential={server.access_key_id}/{scope}, "
+        f"SignedHeaders={';'.join(signed)}, Signature={sigv4.signature(key, to_sign)}"
+    )
+    all_headers["Host"] = urlsplit(url).netloc
+    return all_headers
