@@ -94,7 +94,7 @@ class Signer:
         self.region = url.region or "us-east-1"
         self.service = url.service or "s3"
         self._date = url.amz_date or ""
-        self._key = sigv4.signing_key(secret_key, self._date, self.region, self.service)
+        self._keys = {self.region: sigv4.signing_key(secret_key, self._date, self.region, self.service)}
         self._expires = url.param("Expires") or ""
 
     def sign(self, request: SentRequest, region: str | None = None) -> Signed:
@@ -103,7 +103,9 @@ class Signer:
             to_sign = sigv2_string_to_sign(request, sigv2_resource(self.url, request), self._expires)
             return Signed(None, to_sign, sigv2.signature_v2(self._secret, to_sign))
         region = region or self.region
-        key = self._key if region == self.region else sigv4.signing_key(self._secret, self._date, region, self.service)
+        key = self._keys.get(region)
+        if key is None:
+            key = self._keys[region] = sigv4.signing_key(self._secret, self._date, region, self.service)
         canonical = sigv4_canonical_request(request, self.url.signed_headers)
         to_sign = sigv4_string_to_sign(canonical, self._date, region, self.service)
         return Signed(canonical, to_sign, sigv4.signature(key, to_sign))
@@ -193,11 +195,20 @@ def candidates(url: PresignedUrl, request: SentRequest) -> Iterator[Candidate]:
     yield from _query_candidates(request)
     yield from _path_candidates(request)
     yield from _host_candidates(url, request)
-    if url.version == "sigv4":
+    if url.version == "sigv4" and url.region:
         for region in AWS_REGIONS:
-            if region != url.region:
-                yield Candidate("region-mismatch", region, f"the signature was computed for region {region} "
-                                f"but the URL's credential scope says {url.region}", request, region)
+            if region == url.region:
+                continue
+            yield Candidate("region-mismatch", region, f"the URL was signed for region {region} and its "
+                            f"X-Amz-Credential was then edited to say {url.region}",
+                            _credential_region(request, url.region, region), region)
+            yield Candidate("region-mismatch", region, f"the signing key and scope were derived for region "
+                            f"{region} but X-Amz-Credential says {url.region}", request, region)
+
+
+def _credential_region(request: SentRequest, old: str, new: str) -> SentRequest:
+    query = tuple((n, v.replace(f"/{old}/", f"/{new}/", 1) if n == "X-Amz-Credential" else v) for n, v in request.query)
+    return replace(request, query=query)
 
 
 def search(signer: Signer, request: SentRequest) -> tuple[Candidate, Signed] | None:
