@@ -10,7 +10,6 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
-
 from presignlab.locals3.authz import apply_new_bucket_defaults, authorize
 from presignlab.locals3.identity import Principal
 from presignlab.locals3.s3_error import S3Error
@@ -40,20 +39,38 @@ def aws() -> Iterator[tuple[Any, Any, Any]]:
         s3 = boto3.client("s3", region_name="us-east-1")
         s3.create_bucket(Bucket=BUCKET)
         apply_new_bucket_defaults(ACCOUNT, BUCKET)
-        yield s3, boto3.client("iam", region_name="us-east-1"), boto3.client("sts", region_name="us-east-1")
+        yield (
+            s3,
+            boto3.client("iam", region_name="us-east-1"),
+            boto3.client("sts", region_name="us-east-1"),
+        )
 
 
 def check(
-    principal: Principal | None, method: str, key: str | None = None, query: str = "",
-    headers: tuple[tuple[str, str], ...] = (), body: bytes | None = None, bucket: str | None = BUCKET,
-) -> str:  # fmt: skip
+    principal: Principal | None,
+    method: str,
+    key: str | None = None,
+    query: str = "",
+    headers: tuple[tuple[str, str], ...] = (),
+    body: bytes | None = None,
+    bucket: str | None = BUCKET,
+) -> str:
     """``ok`` or the S3Error text authorize raises."""
     pairs = tuple((p.partition("=")[0], p.partition("=")[2]) for p in query.split("&") if p)
     path = "/" + "/".join(x for x in (bucket, key) if x)
     request = SentRequest(method, "localhost", path, pairs, headers)
     scheme = "anonymous" if principal is None else "sigv4-query"
     try:
-        authorize(principal, request, bucket=bucket, key=key, account_id=ACCOUNT, scheme=scheme, now=NOW, body=body)
+        authorize(
+            principal,
+            request,
+            bucket=bucket,
+            key=key,
+            account_id=ACCOUNT,
+            scheme=scheme,
+            now=NOW,
+            body=body,
+        )
     except S3Error as exc:
         return str(exc)
     return "ok"
@@ -75,7 +92,12 @@ def test_new_bucket_defaults_and_they_can_be_changed(aws: Any) -> None:
     s3.put_bucket_ownership_controls(
         Bucket=BUCKET, OwnershipControls={"Rules": [{"ObjectOwnership": "ObjectWriter"}]}
     )
-    assert s3.get_bucket_ownership_controls(Bucket=BUCKET)["OwnershipControls"]["Rules"][0]["ObjectOwnership"] == "ObjectWriter"
+    assert (
+        s3.get_bucket_ownership_controls(Bucket=BUCKET)["OwnershipControls"]["Rules"][0][
+            "ObjectOwnership"
+        ]
+        == "ObjectWriter"
+    )
     apply_new_bucket_defaults(ACCOUNT, "no-such-bucket")  # no error
 
 
@@ -104,7 +126,9 @@ def test_user_policy_scoped_to_a_prefix(aws: Any) -> None:
     _, iam, _ = aws
     iam.create_user(UserName="alice")
     iam.put_user_policy(
-        UserName="alice", PolicyName="uploads", PolicyDocument=doc(allow("s3:PutObject", f"arn:aws:s3:::{BUCKET}/uploads/*"))
+        UserName="alice",
+        PolicyName="uploads",
+        PolicyDocument=doc(allow("s3:PutObject", f"arn:aws:s3:::{BUCKET}/uploads/*")),
     )
     assert check(user("alice"), "PUT", "uploads/x") == "ok"
     assert check(user("alice"), "PUT", "other/x") == DENIED
@@ -115,7 +139,8 @@ def test_attached_managed_policy_and_username_variable(aws: Any) -> None:
     _, iam, _ = aws
     iam.create_user(UserName="bob")
     arn = iam.create_policy(
-        PolicyName="home", PolicyDocument=doc(allow("s3:*Object", f"arn:aws:s3:::{BUCKET}/home/${{aws:username}}/*"))
+        PolicyName="home",
+        PolicyDocument=doc(allow("s3:*Object", f"arn:aws:s3:::{BUCKET}/home/${{aws:username}}/*")),
     )["Policy"]["Arn"]
     iam.attach_user_policy(UserName="bob", PolicyArn=arn)
     assert check(user("bob"), "GET", "home/bob/f") == "ok"
@@ -127,7 +152,9 @@ def test_group_policy(aws: Any) -> None:
     iam.create_user(UserName="carol")
     iam.create_group(GroupName="uploaders")
     iam.put_group_policy(
-        GroupName="uploaders", PolicyName="p", PolicyDocument=doc(allow("s3:PutObject", f"arn:aws:s3:::{BUCKET}/*"))
+        GroupName="uploaders",
+        PolicyName="p",
+        PolicyDocument=doc(allow("s3:PutObject", f"arn:aws:s3:::{BUCKET}/*")),
     )
     assert check(user("carol"), "PUT", "a") == DENIED
     iam.add_user_to_group(GroupName="uploaders", UserName="carol")
@@ -136,14 +163,26 @@ def test_group_policy(aws: Any) -> None:
 
 def test_assumed_role_session(aws: Any) -> None:
     _, iam, sts = aws
-    trust = json.dumps({"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "sts:AssumeRole"}]})  # fmt: skip
+    trust = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+                    "Action": "sts:AssumeRole",
+                }
+            ],
+        }
+    )
     iam.create_role(RoleName="Uploader", AssumeRolePolicyDocument=trust)
-    arn = iam.create_policy(PolicyName="put", PolicyDocument=doc(allow("s3:PutObject", "*")))["Policy"]["Arn"]
-    iam.attach_role_policy(RoleName="Uploader", PolicyArn=arn)
-    session_arn = sts.assume_role(RoleArn=f"arn:aws:iam::{ACCOUNT}:role/Uploader", RoleSessionName="s1")[
-        "AssumedRoleUser"
+    arn = iam.create_policy(PolicyName="put", PolicyDocument=doc(allow("s3:PutObject", "*")))[
+        "Policy"
     ]["Arn"]
+    iam.attach_role_policy(RoleName="Uploader", PolicyArn=arn)
+    session_arn = sts.assume_role(
+        RoleArn=f"arn:aws:iam::{ACCOUNT}:role/Uploader", RoleSessionName="s1"
+    )["AssumedRoleUser"]["Arn"]
     session = Principal("assumed-role", ACCOUNT, session_arn, "Uploader")
     assert check(session, "PUT", "k") == "ok"
     assert check(session, "DELETE", "k") == DENIED
@@ -152,7 +191,9 @@ def test_assumed_role_session(aws: Any) -> None:
 def test_get_session_token_session_uses_the_users_policies(aws: Any) -> None:
     _, iam, _ = aws
     iam.create_user(UserName="dave")
-    iam.put_user_policy(UserName="dave", PolicyName="p", PolicyDocument=doc(allow("s3:GetObject", "*")))
+    iam.put_user_policy(
+        UserName="dave", PolicyName="p", PolicyDocument=doc(allow("s3:GetObject", "*"))
+    )
     session = Principal("session", ACCOUNT, f"arn:aws:iam::{ACCOUNT}:user/dave", "dave")
     assert check(session, "GET", "k") == "ok"
     assert check(session, "PUT", "k") == DENIED
@@ -162,8 +203,17 @@ def test_bucket_policy_deny_beats_identity_allow(aws: Any) -> None:
     s3, iam, _ = aws
     iam.create_user(UserName="erin")
     iam.put_user_policy(UserName="erin", PolicyName="all", PolicyDocument=doc(allow("s3:*", "*")))
-    s3.put_bucket_policy(Bucket=BUCKET, Policy=doc({
-        "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{BUCKET}/locked/*"}))  # fmt: skip
+    s3.put_bucket_policy(
+        Bucket=BUCKET,
+        Policy=doc(
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:PutObject",
+                "Resource": f"arn:aws:s3:::{BUCKET}/locked/*",
+            }
+        ),
+    )
     assert check(user("erin"), "PUT", "open/x") == "ok"
     assert check(user("erin"), "PUT", "locked/x") == DENIED
     assert check(ROOT, "PUT", "locked/x") == DENIED
@@ -173,30 +223,63 @@ def test_bucket_policy_naming_the_user_allows_without_identity_policy(aws: Any) 
     s3, iam, _ = aws
     iam.create_user(UserName="frank")
     iam.create_user(UserName="grace")
-    s3.put_bucket_policy(Bucket=BUCKET, Policy=doc({
-        "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:user/frank"},
-        "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{BUCKET}/*"}))  # fmt: skip
+    s3.put_bucket_policy(
+        Bucket=BUCKET,
+        Policy=doc(
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:user/frank"},
+                "Action": "s3:GetObject",
+                "Resource": f"arn:aws:s3:::{BUCKET}/*",
+            }
+        ),
+    )
     assert check(user("frank"), "GET", "k") == "ok"
     assert check(user("grace"), "GET", "k") == DENIED
 
 
 def test_root_keeps_access_to_a_locking_bucket_policy(aws: Any) -> None:
     s3, _, _ = aws
-    s3.put_bucket_policy(Bucket=BUCKET, Policy=doc({
-        "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"]}))  # fmt: skip
+    s3.put_bucket_policy(
+        Bucket=BUCKET,
+        Policy=doc(
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"],
+            }
+        ),
+    )
     assert check(ROOT, "GET", "k") == DENIED
     assert check(ROOT, "DELETE", None, "policy=") == "ok"
 
 
-PUBLIC_READ = doc({"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{BUCKET}/*"})
+PUBLIC_READ = doc(
+    {
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "s3:GetObject",
+        "Resource": f"arn:aws:s3:::{BUCKET}/*",
+    }
+)
 
 
 def test_anonymous_needs_a_public_bucket_policy_and_relaxed_block(aws: Any) -> None:
     s3, _, _ = aws
     assert check(None, "GET", "k") == DENIED
-    assert check(ROOT, "PUT", None, "policy=", body=PUBLIC_READ.encode()) == DENIED  # BlockPublicPolicy
-    s3.put_public_access_block(Bucket=BUCKET, PublicAccessBlockConfiguration={
-        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": False, "RestrictPublicBuckets": True})  # fmt: skip
+    assert (
+        check(ROOT, "PUT", None, "policy=", body=PUBLIC_READ.encode()) == DENIED
+    )  # BlockPublicPolicy
+    s3.put_public_access_block(
+        Bucket=BUCKET,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": False,
+            "RestrictPublicBuckets": True,
+        },
+    )
     assert check(ROOT, "PUT", None, "policy=", body=PUBLIC_READ.encode()) == "ok"
     s3.put_bucket_policy(Bucket=BUCKET, Policy=PUBLIC_READ)
     assert check(None, "GET", "k") == DENIED  # RestrictPublicBuckets
@@ -207,21 +290,43 @@ def test_anonymous_needs_a_public_bucket_policy_and_relaxed_block(aws: Any) -> N
 
 
 def test_limited_policy_is_not_public(aws: Any) -> None:
-    limited = doc({"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{BUCKET}/*",
-                   "Condition": {"IpAddress": {"aws:SourceIp": "192.0.2.0/24"}}})  # fmt: skip
+    limited = doc(
+        {
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "s3:GetObject",
+            "Resource": f"arn:aws:s3:::{BUCKET}/*",
+            "Condition": {"IpAddress": {"aws:SourceIp": "192.0.2.0/24"}},
+        }
+    )
     assert check(ROOT, "PUT", None, "policy=", body=limited.encode()) == "ok"
-    assert check(ROOT, "PUT", None, "policy=", body=b"not a policy") == "ok"  # MalformedPolicy comes later
+    assert (
+        check(ROOT, "PUT", None, "policy=", body=b"not a policy") == "ok"
+    )  # MalformedPolicy comes later
 
 
 def test_public_acl_on_a_default_bucket_is_not_supported(aws: Any) -> None:
     assert check(ROOT, "PUT", "k", headers=(("x-amz-acl", "public-read"),)) == NO_ACLS
     assert check(ROOT, "PUT", "k", "x-amz-acl=private") == NO_ACLS
-    assert check(ROOT, "POST", "k", "uploads=", headers=(("x-amz-grant-read", "id=abc"),)) == NO_ACLS
+    assert (
+        check(ROOT, "POST", "k", "uploads=", headers=(("x-amz-grant-read", "id=abc"),)) == NO_ACLS
+    )
     assert check(ROOT, "PUT", "k", headers=(("x-amz-acl", "bucket-owner-full-control"),)) == "ok"
-    assert check(ROOT, "PUT", "k", "acl=", body=b"<AccessControlPolicy><AccessControlList><Grant>"
-                 b"<Grantee xsi:type=\"CanonicalUser\"><ID>x</ID></Grantee><Permission>FULL_CONTROL</Permission>"
-                 b"</Grant></AccessControlList></AccessControlPolicy>") == "ok"  # fmt: skip
-    assert check(ROOT, "PUT", None, headers=(("x-amz-acl", "public-read"),), bucket="acl-bucket") == (
+    assert (
+        check(
+            ROOT,
+            "PUT",
+            "k",
+            "acl=",
+            body=b"<AccessControlPolicy><AccessControlList><Grant>"
+            b'<Grantee xsi:type="CanonicalUser"><ID>x</ID></Grantee><Permission>FULL_CONTROL</Permission>'
+            b"</Grant></AccessControlList></AccessControlPolicy>",
+        )
+        == "ok"
+    )
+    assert check(
+        ROOT, "PUT", None, headers=(("x-amz-acl", "public-read"),), bucket="acl-bucket"
+    ) == (
         "400 InvalidBucketAclWithObjectOwnership: Bucket cannot have ACLs set with ObjectOwnership's "
         "BucketOwnerEnforced setting"
     )
@@ -230,14 +335,23 @@ def test_public_acl_on_a_default_bucket_is_not_supported(aws: Any) -> None:
 def test_acl_headers_need_put_object_acl_permission(aws: Any) -> None:
     _, iam, _ = aws
     iam.create_user(UserName="heidi")
-    iam.put_user_policy(UserName="heidi", PolicyName="p", PolicyDocument=doc(allow("s3:PutObject", "*")))
-    assert check(user("heidi"), "PUT", "k", headers=(("x-amz-acl", "bucket-owner-full-control"),)) == DENIED
-    assert check(user("heidi"), "PUT", "k", headers=(("x-amz-acl", "public-read"),)) == DENIED  # IAM first
+    iam.put_user_policy(
+        UserName="heidi", PolicyName="p", PolicyDocument=doc(allow("s3:PutObject", "*"))
+    )
+    assert (
+        check(user("heidi"), "PUT", "k", headers=(("x-amz-acl", "bucket-owner-full-control"),))
+        == DENIED
+    )
+    assert (
+        check(user("heidi"), "PUT", "k", headers=(("x-amz-acl", "public-read"),)) == DENIED
+    )  # IAM first
 
 
 def test_acls_enabled_with_block_public_acls(aws: Any) -> None:
     s3, _, _ = aws
-    s3.put_bucket_ownership_controls(Bucket=BUCKET, OwnershipControls={"Rules": [{"ObjectOwnership": "ObjectWriter"}]})
+    s3.put_bucket_ownership_controls(
+        Bucket=BUCKET, OwnershipControls={"Rules": [{"ObjectOwnership": "ObjectWriter"}]}
+    )
     assert check(ROOT, "PUT", "k", headers=(("x-amz-acl", "public-read"),)) == DENIED
     assert check(ROOT, "PUT", "k", headers=(("x-amz-acl", "authenticated-read"),)) == DENIED
     assert check(ROOT, "PUT", "k", headers=(("x-amz-acl", "private"),)) == "ok"
@@ -248,9 +362,21 @@ def test_acls_enabled_with_block_public_acls(aws: Any) -> None:
 def test_condition_on_the_acl_header(aws: Any) -> None:
     _, iam, _ = aws
     iam.create_user(UserName="ivan")
-    iam.put_user_policy(UserName="ivan", PolicyName="p", PolicyDocument=doc(
-        allow("s3:PutObject*", "*", Condition={"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}})))  # fmt: skip
-    assert check(user("ivan"), "PUT", "k", headers=(("x-amz-acl", "bucket-owner-full-control"),)) == "ok"
+    iam.put_user_policy(
+        UserName="ivan",
+        PolicyName="p",
+        PolicyDocument=doc(
+            allow(
+                "s3:PutObject*",
+                "*",
+                Condition={"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}},
+            )
+        ),
+    )
+    assert (
+        check(user("ivan"), "PUT", "k", headers=(("x-amz-acl", "bucket-owner-full-control"),))
+        == "ok"
+    )
     assert check(user("ivan"), "PUT", "k") == DENIED
 
 

@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 import pytest
-
 from presignlab.locals3.policy_eval import PolicyError, parse_policy
 from presignlab.locals3.public_access import (
     acl_body_is_owner_only,
@@ -16,9 +15,15 @@ from presignlab.locals3.public_access import (
 )
 
 
-def policy(principal: Any = "*", condition: dict[str, Any] | None = None, effect: str = "Allow") -> str:
-    statement: dict[str, Any] = {"Effect": effect, "Principal": principal, "Action": "s3:GetObject",
-                                 "Resource": "arn:aws:s3:::bkt/*"}  # fmt: skip
+def policy(
+    principal: Any = "*", condition: dict[str, Any] | None = None, effect: str = "Allow"
+) -> str:
+    statement: dict[str, Any] = {
+        "Effect": effect,
+        "Principal": principal,
+        "Action": "s3:GetObject",
+        "Resource": "arn:aws:s3:::bkt/*",
+    }
     if condition:
         statement["Condition"] = condition
     return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
@@ -40,7 +45,9 @@ def policy(principal: Any = "*", condition: dict[str, Any] | None = None, effect
     ],
 )
 def test_policy_is_public(principal: Any, condition: Any, public: bool) -> None:
-    assert policy_is_public(parse_policy(policy(principal, condition), resource_policy=True)) is public
+    assert (
+        policy_is_public(parse_policy(policy(principal, condition), resource_policy=True)) is public
+    )
 
 
 def test_deny_statements_are_never_public() -> None:
@@ -51,17 +58,25 @@ def test_acl_is_public() -> None:
     assert acl_is_public({"x-amz-acl": "public-read"})
     assert acl_is_public({"x-amz-acl": "authenticated-read"})
     assert not acl_is_public({"x-amz-acl": "bucket-owner-full-control"})
-    assert acl_is_public({"x-amz-grant-read": 'uri="http://acs.amazonaws.com/groups/global/AllUsers"'})
+    assert acl_is_public(
+        {"x-amz-grant-read": 'uri="http://acs.amazonaws.com/groups/global/AllUsers"'}
+    )
     assert not acl_is_public({"x-amz-grant-read": 'id="abc"'})
 
 
 def test_acl_body_is_owner_only() -> None:
-    owner = ('<Grant><Grantee xsi:type="CanonicalUser"><ID>o</ID></Grantee>'
-             "<Permission>FULL_CONTROL</Permission></Grant>")  # fmt: skip
-    public = ('<Grant><Grantee xsi:type="Group"><URI>http://acs.amazonaws.com/groups/global/AllUsers</URI>'
-              "</Grantee><Permission>READ</Permission></Grant>")  # fmt: skip
+    owner = (
+        '<Grant><Grantee xsi:type="CanonicalUser"><ID>o</ID></Grantee>'
+        "<Permission>FULL_CONTROL</Permission></Grant>"
+    )
+    public = (
+        '<Grant><Grantee xsi:type="Group"><URI>http://acs.amazonaws.com/groups/global/AllUsers</URI>'
+        "</Grantee><Permission>READ</Permission></Grant>"
+    )
     assert acl_body_is_owner_only(f"<AccessControlPolicy>{owner}</AccessControlPolicy>".encode())
-    assert not acl_body_is_owner_only(f"<AccessControlPolicy>{owner}{public}</AccessControlPolicy>".encode())
+    assert not acl_body_is_owner_only(
+        f"<AccessControlPolicy>{owner}{public}</AccessControlPolicy>".encode()
+    )
 
 
 def test_parse_bucket_policy() -> None:
@@ -73,4 +88,7 @@ def test_parse_bucket_policy() -> None:
     with pytest.raises(PolicyError, match="Policy has invalid action"):
         parse_bucket_policy(json.dumps(wrong_action), "bkt")
     with pytest.raises(PolicyError, match="Missing required field Principal"):
-        parse_bucket_policy(json.dumps({"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}), "bkt")
+        parse_bucket_policy(
+            json.dumps({"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}),
+            "bkt",
+        )

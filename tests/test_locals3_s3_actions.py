@@ -5,9 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-
 from presignlab.locals3.identity import Principal
-from presignlab.locals3.s3_actions import UNMAPPED_ACTION, acl_headers, request_context, s3_operation
+from presignlab.locals3.s3_actions import (
+    UNMAPPED_ACTION,
+    acl_headers,
+    request_context,
+    s3_operation,
+)
 from presignlab.query_auth import SentRequest
 
 NOW = datetime(2026, 11, 29, 4, 0, 5, tzinfo=UTC)
@@ -51,16 +55,36 @@ def req(method: str, query: str = "", headers: tuple[tuple[str, str], ...] = ())
         ("PUT", "cors=", None, "PutBucketCors", "s3:PutBucketCORS"),
         ("GET", "cors=", None, "GetBucketCors", "s3:GetBucketCORS"),
         ("DELETE", "cors=", None, "DeleteBucketCors", "s3:PutBucketCORS"),
-        ("PUT", "ownershipControls=", None, "PutBucketOwnershipControls", "s3:PutBucketOwnershipControls"),
-        ("DELETE", "publicAccessBlock=", None, "DeleteBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock"),
-        ("PUT", "publicAccessBlock=", None, "PutBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock"),
+        (
+            "PUT",
+            "ownershipControls=",
+            None,
+            "PutBucketOwnershipControls",
+            "s3:PutBucketOwnershipControls",
+        ),
+        (
+            "DELETE",
+            "publicAccessBlock=",
+            None,
+            "DeleteBucketPublicAccessBlock",
+            "s3:PutBucketPublicAccessBlock",
+        ),
+        (
+            "PUT",
+            "publicAccessBlock=",
+            None,
+            "PutBucketPublicAccessBlock",
+            "s3:PutBucketPublicAccessBlock",
+        ),
         ("PUT", "acl=", None, "PutBucketAcl", "s3:PutBucketAcl"),
         ("GET", "location=", None, "GetBucketLocation", "s3:GetBucketLocation"),
         ("POST", "delete=", None, "DeleteObjects", "s3:DeleteObject"),
         ("PATCH", "", None, "PATCH bucket", UNMAPPED_ACTION),
     ],
 )
-def test_operation_mapping(method: str, query: str, key: str | None, name: str, action: str) -> None:
+def test_operation_mapping(
+    method: str, query: str, key: str | None, name: str, action: str
+) -> None:
     op = s3_operation(req(method, query), "bkt", key)
     assert (op.name, op.action) == (name, action)
     expected = "arn:aws:s3:::bkt" + (f"/{key}" if key else "/*" if name == "DeleteObjects" else "")
@@ -69,11 +93,17 @@ def test_operation_mapping(method: str, query: str, key: str | None, name: str, 
 
 def test_list_buckets() -> None:
     op = s3_operation(req("GET"), None, None)
-    assert (op.name, op.action, op.resource) == ("ListBuckets", "s3:ListAllMyBuckets", "arn:aws:s3:::*")
+    assert (op.name, op.action, op.resource) == (
+        "ListBuckets",
+        "s3:ListAllMyBuckets",
+        "arn:aws:s3:::*",
+    )
 
 
 def test_acl_and_tagging_headers_need_more_actions() -> None:
-    op = s3_operation(req("PUT", "", (("x-amz-acl", "public-read"), ("x-amz-tagging", "a=b"))), "bkt", "k")
+    op = s3_operation(
+        req("PUT", "", (("x-amz-acl", "public-read"), ("x-amz-tagging", "a=b"))), "bkt", "k"
+    )
     assert op.requirements == (
         ("s3:PutObject", "arn:aws:s3:::bkt/k"),
         ("s3:PutObjectAcl", "arn:aws:s3:::bkt/k"),
@@ -84,15 +114,23 @@ def test_acl_and_tagging_headers_need_more_actions() -> None:
 
 
 def test_copy_needs_get_on_source() -> None:
-    op = s3_operation(req("PUT", "", (("x-amz-copy-source", "/src/a%20b.txt?versionId=3"),)), "bkt", "k")
+    op = s3_operation(
+        req("PUT", "", (("x-amz-copy-source", "/src/a%20b.txt?versionId=3"),)), "bkt", "k"
+    )
     assert op.name == "CopyObject"
     assert op.also == (("s3:GetObjectVersion", "arn:aws:s3:::src/a b.txt"),)
-    part = s3_operation(req("PUT", "partNumber=1&uploadId=u", (("x-amz-copy-source", "src/k"),)), "bkt", "k")
+    part = s3_operation(
+        req("PUT", "partNumber=1&uploadId=u", (("x-amz-copy-source", "src/k"),)), "bkt", "k"
+    )
     assert (part.name, part.also) == ("UploadPartCopy", (("s3:GetObject", "arn:aws:s3:::src/k"),))
 
 
 def test_create_bucket_with_acl_and_ownership() -> None:
-    op = s3_operation(req("PUT", "", (("x-amz-acl", "private"), ("x-amz-object-ownership", "ObjectWriter"))), "bkt", None)
+    op = s3_operation(
+        req("PUT", "", (("x-amz-acl", "private"), ("x-amz-object-ownership", "ObjectWriter"))),
+        "bkt",
+        None,
+    )
     assert [a for a, _ in op.also] == ["s3:PutBucketAcl", "s3:PutBucketOwnershipControls"]
 
 
@@ -102,10 +140,15 @@ def test_acl_headers_from_headers_and_query() -> None:
 
 
 def test_context_for_presigned_sigv4_put() -> None:
-    request = req("PUT", "X-Amz-Date=20261129T040000Z&x-amz-acl=bucket-owner-full-control",
-                  (("x-amz-server-side-encryption", "AES256"),))  # fmt: skip
+    request = req(
+        "PUT",
+        "X-Amz-Date=20261129T040000Z&x-amz-acl=bucket-owner-full-control",
+        (("x-amz-server-side-encryption", "AES256"),),
+    )
     alice = Principal("user", "123456789012", "arn:aws:iam::123456789012:user/alice", "alice")
-    ctx = request_context(request, scheme="sigv4-query", now=NOW, principal=alice, user_id="AIDAEXAMPLE")
+    ctx = request_context(
+        request, scheme="sigv4-query", now=NOW, principal=alice, user_id="AIDAEXAMPLE"
+    )
     assert ctx["s3:authType"] == ["REST-QUERY-STRING"]
     assert ctx["s3:signatureversion"] == ["AWS4-HMAC-SHA256"]
     assert ctx["s3:signatureAge"] == ["5000"]
@@ -125,15 +168,23 @@ def test_context_for_other_schemes_and_callers() -> None:
     ctx = request_context(listing, scheme="sigv2-header", now=NOW, source_ip="10.0.0.1")
     assert (ctx["s3:authType"], ctx["s3:signatureversion"]) == (["REST-HEADER"], ["AWS"])
     assert "s3:signatureAge" not in ctx
-    assert (ctx["s3:prefix"], ctx["s3:delimiter"], ctx["aws:SourceIp"]) == (["home/"], ["/"], ["10.0.0.1"])
+    assert (ctx["s3:prefix"], ctx["s3:delimiter"], ctx["aws:SourceIp"]) == (
+        ["home/"],
+        ["/"],
+        ["10.0.0.1"],
+    )
     assert "aws:username" not in ctx
     anonymous = request_context(req("GET"), scheme="anonymous", now=NOW)
     assert "s3:authType" not in anonymous and "aws:PrincipalArn" not in anonymous
     post = request_context(req("POST"), scheme="sigv4-post", now=NOW)
     assert post["s3:authType"] == ["POST"]
-    session = Principal("assumed-role", "123456789012", "arn:aws:sts::123456789012:assumed-role/R/s", "R")
+    session = Principal(
+        "assumed-role", "123456789012", "arn:aws:sts::123456789012:assumed-role/R/s", "R"
+    )
     ctx = request_context(req("GET"), scheme="sigv4-header", now=NOW, principal=session)
     assert ctx["aws:PrincipalArn"] == ["arn:aws:iam::123456789012:role/R"]
     assert ctx["aws:PrincipalType"] == ["AssumedRole"] and "aws:username" not in ctx
     root = Principal("root", "123456789012", "arn:aws:iam::123456789012:root")
-    assert request_context(req("GET"), scheme="sigv4-header", now=NOW, principal=root)["aws:userid"] == ["123456789012"]
+    assert request_context(req("GET"), scheme="sigv4-header", now=NOW, principal=root)[
+        "aws:userid"
+    ] == ["123456789012"]

@@ -42,7 +42,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from ..query_auth import SentRequest
-from .authz_state import BucketState, CallerPolicies, apply_new_bucket_defaults, bucket_state, caller_policies
+from .authz_state import (
+    BucketState,
+    CallerPolicies,
+    apply_new_bucket_defaults,
+    bucket_state,
+    caller_policies,
+)
 from .identity import Principal
 from .policy_eval import Decision, Policy, PolicyError, evaluate
 from .public_access import (
@@ -66,9 +72,18 @@ __all__ = [
 
 ACCESS_DENIED_MESSAGE = "Access Denied"
 ACL_NOT_SUPPORTED_MESSAGE = "The bucket does not allow ACLs"
-_BUCKET_ACL_MESSAGE = "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"
+_BUCKET_ACL_MESSAGE = (
+    "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"
+)
 _ACL_OPERATIONS = frozenset(
-    {"PutObject", "CopyObject", "CreateMultipartUpload", "PostObject", "PutObjectAcl", "PutBucketAcl"}
+    {
+        "PutObject",
+        "CopyObject",
+        "CreateMultipartUpload",
+        "PostObject",
+        "PutObjectAcl",
+        "PutBucketAcl",
+    }
 )
 _ROOT_KEEPS = frozenset({"s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"})
 
@@ -94,22 +109,36 @@ def _resource_policy(state: BucketState, caller: Principal | None) -> Policy | N
     return Policy(kept, policy.version)
 
 
-def _identity_decision(caller: Principal | None, mine: CallerPolicies, action: str, resource: str, ctx: dict[str, list[str]]) -> Decision:  # fmt: skip
+def _identity_decision(
+    caller: Principal | None,
+    mine: CallerPolicies,
+    action: str,
+    resource: str,
+    ctx: dict[str, list[str]],
+) -> Decision:
     if caller is None:
         return "ImplicitDeny"
     if caller.kind == "root":
         return "Allow"
-    decision = evaluate(mine.policies, principal_arn=caller.arn, action=action, resource=resource, context=ctx)
+    decision = evaluate(
+        mine.policies, principal_arn=caller.arn, action=action, resource=resource, context=ctx
+    )
     if decision == "Allow" and mine.boundary is not None:
-        bounded = evaluate([mine.boundary], principal_arn=caller.arn, action=action, resource=resource, context=ctx)
+        bounded = evaluate(
+            [mine.boundary], principal_arn=caller.arn, action=action, resource=resource, context=ctx
+        )
         decision = "Allow" if bounded == "Allow" else bounded
     return decision
 
 
 def _check_iam(
-    caller: Principal | None, mine: CallerPolicies, action: str, resource: str,
-    ctx: dict[str, list[str]], account_id: str,
-) -> None:  # fmt: skip
+    caller: Principal | None,
+    mine: CallerPolicies,
+    action: str,
+    resource: str,
+    ctx: dict[str, list[str]],
+    account_id: str,
+) -> None:
     state = bucket_state(_bucket_of(resource)) if resource.count(":::") else None
     owner = state.owner_account if state else account_id
     same_account = caller is not None and caller.account_id == owner
@@ -118,10 +147,16 @@ def _check_iam(
     resource_side: Decision = "ImplicitDeny"
     if policy is not None:
         resource_side = evaluate(
-            [policy], principal_arn=caller.arn if caller else None, action=action,
-            resource=resource, context=ctx, account_allow_matches_members=not same_account,
-        )  # fmt: skip
-    root_keeps = same_account and caller is not None and caller.kind == "root" and action in _ROOT_KEEPS
+            [policy],
+            principal_arn=caller.arn if caller else None,
+            action=action,
+            resource=resource,
+            context=ctx,
+            account_allow_matches_members=not same_account,
+        )
+    root_keeps = (
+        same_account and caller is not None and caller.kind == "root" and action in _ROOT_KEEPS
+    )
     if "Deny" in (identity, resource_side) and not root_keeps:
         raise access_denied_error()
     if same_account:
@@ -132,7 +167,9 @@ def _check_iam(
         raise access_denied_error()
 
 
-def _check_ownership(op: S3Operation, request: SentRequest, state: BucketState | None, body: bytes | None) -> None:
+def _check_ownership(
+    op: S3Operation, request: SentRequest, state: BucketState | None, body: bytes | None
+) -> None:
     acl = acl_headers(request)
     if op.name == "CreateBucket":
         ownership = request.header("x-amz-object-ownership") or "BucketOwnerEnforced"
@@ -143,11 +180,18 @@ def _check_ownership(op: S3Operation, request: SentRequest, state: BucketState |
         return
     if acl and acl != {"x-amz-acl": OWNER_FULL_CONTROL}:
         raise S3Error(400, "AccessControlListNotSupported", ACL_NOT_SUPPORTED_MESSAGE)
-    if not acl and op.name in ("PutObjectAcl", "PutBucketAcl") and body and not acl_body_is_owner_only(body):
+    if (
+        not acl
+        and op.name in ("PutObjectAcl", "PutBucketAcl")
+        and body
+        and not acl_body_is_owner_only(body)
+    ):
         raise S3Error(400, "AccessControlListNotSupported", ACL_NOT_SUPPORTED_MESSAGE)
 
 
-def _check_block_public(op: S3Operation, request: SentRequest, state: BucketState | None, body: bytes | None) -> None:
+def _check_block_public(
+    op: S3Operation, request: SentRequest, state: BucketState | None, body: bytes | None
+) -> None:
     if state is None:
         return
     if op.name in _ACL_OPERATIONS and state.block.block_public_acls:
@@ -189,9 +233,14 @@ def authorize(
         return
     mine = caller_policies(principal)
     ctx = request_context(
-        request, scheme=scheme, now=now or datetime.now(UTC), principal=principal,
-        user_id=mine.user_id, principal_arn=mine.principal_arn, source_ip=source_ip,
-    )  # fmt: skip
+        request,
+        scheme=scheme,
+        now=now or datetime.now(UTC),
+        principal=principal,
+        user_id=mine.user_id,
+        principal_arn=mine.principal_arn,
+        source_ip=source_ip,
+    )
     if state is not None:
         ctx["s3:ResourceAccount"] = [state.owner_account]
     for action, resource in op.requirements:

@@ -70,7 +70,7 @@ class BucketState:
 
 @dataclass(frozen=True)
 class CallerPolicies:
-    """A caller's identity policies, permissions boundary, ``aws:userid`` and ``aws:PrincipalArn``."""
+    """A caller's identity policies, boundary, ``aws:userid`` and ``aws:PrincipalArn``."""
 
     policies: tuple[Policy, ...] = ()
     boundary: Policy | None = None
@@ -78,7 +78,9 @@ class CallerPolicies:
     principal_arn: str | None = None
 
 
-def _parsed(documents: Iterable[str | bytes | None], *, resource_policy: bool = False) -> list[Policy]:
+def _parsed(
+    documents: Iterable[str | bytes | None], *, resource_policy: bool = False
+) -> list[Policy]:
     out = []
     for document in documents:
         if not document:
@@ -128,7 +130,9 @@ def caller_policies(principal: Principal | None) -> CallerPolicies:
         parsed = _parsed([_managed_document(found)]) if found is not None else []
         boundary = parsed[0] if parsed else None
     session = principal.arn.rsplit("/", 1)[-1]
-    return CallerPolicies(tuple(_parsed(_documents(role))), boundary, f"{role.id}:{session}", str(role.arn))
+    return CallerPolicies(
+        tuple(_parsed(_documents(role))), boundary, f"{role.id}:{session}", str(role.arn)
+    )
 
 
 def _bucket(name: str) -> Any | None:
@@ -149,12 +153,16 @@ def bucket_state(name: str) -> BucketState | None:
     raw_policy = bucket.policy
     parsed = _parsed([raw_policy], resource_policy=True) if raw_policy else []
     pab = bucket.public_access_block
-    block = BlockPublicAccess(
-        bool(pab.block_public_acls),
-        bool(pab.ignore_public_acls),
-        bool(pab.block_public_policy),
-        bool(pab.restrict_public_buckets),
-    ) if pab is not None else BlockPublicAccess()  # fmt: skip
+    block = (
+        BlockPublicAccess(
+            bool(pab.block_public_acls),
+            bool(pab.ignore_public_acls),
+            bool(pab.block_public_policy),
+            bool(pab.restrict_public_buckets),
+        )
+        if pab is not None
+        else BlockPublicAccess()
+    )
     ownership = bucket.ownership_rule
     if isinstance(ownership, dict):
         ownership = ownership.get("ObjectOwnership")

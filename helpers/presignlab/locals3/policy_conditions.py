@@ -35,9 +35,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 __all__ = [
-    "Context",
-    "ConditionError",
     "OPERATORS",
+    "ConditionError",
+    "Context",
     "condition_matches",
     "split_operator",
     "substitute",

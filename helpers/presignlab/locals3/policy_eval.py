@@ -35,7 +35,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .policy_conditions import ConditionError, Context, condition_matches, split_operator, wildcard_regex
+from .policy_conditions import (
+    ConditionError,
+    Context,
+    condition_matches,
+    split_operator,
+    wildcard_regex,
+)
 
 __all__ = ["Decision", "Policy", "PolicyError", "Statement", "evaluate", "parse_policy"]
 
@@ -43,9 +49,16 @@ Decision = Literal["Allow", "Deny", "ImplicitDeny"]
 VARIABLES_VERSION = "2012-10-17"
 _VERSIONS = ("2012-10-17", "2008-10-17")
 _STATEMENT_FIELDS = {
-    "Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction",
-    "Resource", "NotResource", "Condition",
-}  # fmt: skip
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+}
 _PRINCIPAL_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")
 _ACCOUNT_ROOT = re.compile(r"arn:[\w-]+:iam::(\d{12}):root")
 _IAM_ARN = re.compile(r"arn:[\w-]+:iam::(\d{12}):(user|role)/(?:.*/)?([^/]+)")
@@ -94,7 +107,9 @@ def _strings(value: Any, what: str) -> tuple[str, ...]:
         elif isinstance(item, (str, int, float)):
             out.append(str(item))
         else:
-            raise PolicyError(f"Invalid policy syntax: {what} must be a string or a list of strings")
+            raise PolicyError(
+                f"Invalid policy syntax: {what} must be a string or a list of strings"
+            )
     if not out:
         raise PolicyError(f"Invalid policy syntax: {what} must not be empty")
     return tuple(out)
@@ -139,7 +154,9 @@ def _statement(raw: Any, resource_policy: bool | None) -> Statement:
         raise PolicyError(f"Unknown field {unknown[0]}")
     effect = raw.get("Effect")
     if effect not in ("Allow", "Deny"):
-        raise PolicyError(f"Invalid effect: {effect}" if effect else "Missing required field Effect")
+        raise PolicyError(
+            f"Invalid effect: {effect}" if effect else "Missing required field Effect"
+        )
     if ("Action" in raw) == ("NotAction" in raw):
         raise PolicyError("Missing required field Action")
     if ("Resource" in raw) and ("NotResource" in raw):
@@ -162,7 +179,9 @@ def _statement(raw: Any, resource_policy: bool | None) -> Statement:
         not_action="NotAction" in raw,
         resources=_strings(raw.get("Resource", raw.get("NotResource")), "Resource"),
         not_resource="NotResource" in raw,
-        principals=_principals(raw.get("Principal", raw.get("NotPrincipal"))) if has_principal else None,
+        principals=_principals(raw.get("Principal", raw.get("NotPrincipal")))
+        if has_principal
+        else None,
         not_principal="NotPrincipal" in raw,
         conditions=_conditions(raw["Condition"]) if "Condition" in raw else (),
         sid=raw.get("Sid") if isinstance(raw.get("Sid"), str) else None,
@@ -235,7 +254,9 @@ def _principal_matches(
     if caller is None:
         return False
     caller_account = caller.split(":")[4] if caller.count(":") >= 5 else ""
-    caller_ids = {i for i in (_identity(caller), *map(_identity, context.get("aws:principalarn", ()))) if i}
+    caller_ids = {
+        i for i in (_identity(caller), *map(_identity, context.get("aws:principalarn", ()))) if i
+    }
     for name in names:
         account = name if re.fullmatch(r"\d{12}", name) else None
         root = _ACCOUNT_ROOT.fullmatch(name)
@@ -249,9 +270,14 @@ def _principal_matches(
 
 
 def _applies(
-    statement: Statement, policy: Policy, caller: str | None, action: str, resource: str,
-    context: Context, members: bool,
-) -> bool:  # fmt: skip
+    statement: Statement,
+    policy: Policy,
+    caller: str | None,
+    action: str,
+    resource: str,
+    context: Context,
+    members: bool,
+) -> bool:
     if statement.principals is not None:
         if statement.not_principal:
             if _principal_matches(statement.principals, caller, context, members=False):
@@ -297,7 +323,15 @@ def evaluate(
     for item in policies:
         policy = item if isinstance(item, Policy) else parse_policy(item, resource_policy=None)
         for statement in policy.statements:
-            if _applies(statement, policy, principal_arn, action, resource, ctx, account_allow_matches_members):
+            if _applies(
+                statement,
+                policy,
+                principal_arn,
+                action,
+                resource,
+                ctx,
+                account_allow_matches_members,
+            ):
                 if statement.effect == "Deny":
                     return "Deny"
                 decision = "Allow"

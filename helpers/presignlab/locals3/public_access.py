@@ -47,16 +47,28 @@ __all__ = [
 
 OWNER_FULL_CONTROL = "bucket-owner-full-control"
 PUBLIC_CANNED_ACLS = frozenset({"public-read", "public-read-write", "authenticated-read"})
-_PUBLIC_GROUPS = ("acs.amazonaws.com/groups/global/AllUsers", "acs.amazonaws.com/groups/global/AuthenticatedUsers")
+_PUBLIC_GROUPS = (
+    "acs.amazonaws.com/groups/global/AllUsers",
+    "acs.amazonaws.com/groups/global/AuthenticatedUsers",
+)
 _LIMITING_KEYS = frozenset(
     k.lower()
     for k in (
-        "aws:SourceIp", "aws:SourceArn", "aws:SourceVpc", "aws:SourceVpce", "aws:SourceOwner",
-        "aws:SourceAccount", "s3:x-amz-server-side-encryption-aws-kms-key-id", "aws:userid",
-        "s3:DataAccessPointArn", "s3:DataAccessPointAccount", "aws:PrincipalOrgID",
-        "aws:PrincipalAccount", "aws:PrincipalArn",
+        "aws:SourceIp",
+        "aws:SourceArn",
+        "aws:SourceVpc",
+        "aws:SourceVpce",
+        "aws:SourceOwner",
+        "aws:SourceAccount",
+        "s3:x-amz-server-side-encryption-aws-kms-key-id",
+        "aws:userid",
+        "s3:DataAccessPointArn",
+        "s3:DataAccessPointAccount",
+        "aws:PrincipalOrgID",
+        "aws:PrincipalAccount",
+        "aws:PrincipalArn",
     )
-)  # fmt: skip
+)
 _FIXING_OPERATORS = frozenset(
     {"StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike", "IpAddress"}
 )
@@ -72,13 +84,16 @@ def acl_is_public(acl_headers: Mapping[str, str]) -> bool:
 
 
 def acl_body_is_owner_only(body: bytes) -> bool:
-    """Whether an ``AccessControlPolicy`` XML body grants only FULL_CONTROL to one canonical user."""
+    """Whether an ``AccessControlPolicy`` body grants only FULL_CONTROL to one canonical user."""
     text = body.decode("utf-8", "replace")
     grants = re.findall(r"<Grant>(.*?)</Grant>", text, re.DOTALL)
     if len(grants) != 1:
         return not grants
     grant = grants[0]
-    return "CanonicalUser" in grant and re.search(r"<Permission>\s*FULL_CONTROL\s*</Permission>", grant) is not None
+    return (
+        "CanonicalUser" in grant
+        and re.search(r"<Permission>\s*FULL_CONTROL\s*</Permission>", grant) is not None
+    )
 
 
 def _fixed_value(key: str, value: str) -> bool:
@@ -138,6 +153,8 @@ def parse_bucket_policy(document: str | bytes, bucket: str) -> Policy:
                 continue
             name = resource.removeprefix("arn:aws:s3:::").split("/", 1)[0]
             pattern = wildcard_regex(name, {}, variables=False)
-            if not resource.startswith("arn:aws:s3:::") or not (pattern and pattern.fullmatch(bucket)):
+            if not resource.startswith("arn:aws:s3:::") or not (
+                pattern and pattern.fullmatch(bucket)
+            ):
                 raise PolicyError("Policy has invalid resource")
     return policy

@@ -4,7 +4,8 @@
 IAM action and the resource ARN (``arn:aws:s3:::bucket`` or ``arn:aws:s3:::bucket/key``), plus
 the further permissions the request needs (Amazon S3 API Reference, "Permissions" of
 PutObject, CopyObject, CreateBucket; "Actions, resources, and condition keys for Amazon S3").
-:func:`request_context` builds the condition keys the evaluator sees.
+The condition context lives in :mod:`presignlab.locals3.s3_context` (:func:`request_context`
+is re-exported here).
 
 Facts used: HeadBucket needs ``s3:ListBucket``, HeadObject ``s3:GetObject``; DeleteBucketCors /
 Tagging / Encryption / Lifecycle / Replication / OwnershipControls / PublicAccessBlock need the
@@ -21,52 +22,59 @@ UNCONFIRMED choices:
 * ListBuckets is evaluated on resource ``arn:aws:s3:::*`` (so both ``*`` and ``arn:aws:s3:::*``
   grant it); DeleteObjects (``POST ?delete``) is evaluated once, on ``arn:aws:s3:::bucket/*``,
   since the keys are in the body;
-* an unmapped request needs ``s3:UnmappedOperation`` (only ``s3:*``-style grants allow it);
-* ``s3:prefix`` / ``s3:delimiter`` / ``s3:max-keys`` are present only when the query has them;
-* ``s3:signatureAge`` (milliseconds, never negative) only for SigV4; ``aws:PrincipalType`` is
-  ``User`` for GetSessionToken sessions.
+* an unmapped request needs ``s3:UnmappedOperation`` (only ``s3:*``-style grants allow it).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from urllib.parse import unquote
 
 from ..query_auth import SentRequest
-from .identity import Principal
+from .s3_context import acl_headers, amz_value, request_context
 
-__all__ = ["S3Operation", "UNMAPPED_ACTION", "acl_headers", "amz_value", "request_context", "s3_operation"]
+__all__ = [
+    "UNMAPPED_ACTION",
+    "S3Operation",
+    "acl_headers",
+    "amz_value",
+    "request_context",
+    "s3_operation",
+]
 
 UNMAPPED_ACTION = "s3:UnmappedOperation"
 
-# sub-resource -> (GET action, PUT action, DELETE action) on a bucket
-_BUCKET_SUB: dict[str, tuple[str | None, str | None, str | None]] = {
-    "acl": ("GetBucketAcl", "PutBucketAcl", None),
-    "policy": ("GetBucketPolicy", "PutBucketPolicy", "DeleteBucketPolicy"),
-    "cors": ("GetBucketCORS", "PutBucketCORS", "PutBucketCORS"),
-    "ownershipControls": ("GetBucketOwnershipControls", "PutBucketOwnershipControls", "PutBucketOwnershipControls"),
-    "publicAccessBlock": ("GetBucketPublicAccessBlock", "PutBucketPublicAccessBlock", "PutBucketPublicAccessBlock"),
-    "policyStatus": ("GetBucketPolicyStatus", None, None),
-    "versioning": ("GetBucketVersioning", "PutBucketVersioning", None),
-    "tagging": ("GetBucketTagging", "PutBucketTagging", "PutBucketTagging"),
-    "encryption": ("GetEncryptionConfiguration", "PutEncryptionConfiguration", "PutEncryptionConfiguration"),
-    "lifecycle": ("GetLifecycleConfiguration", "PutLifecycleConfiguration", "PutLifecycleConfiguration"),
-    "website": ("GetBucketWebsite", "PutBucketWebsite", "DeleteBucketWebsite"),
-    "logging": ("GetBucketLogging", "PutBucketLogging", None),
-    "notification": ("GetBucketNotification", "PutBucketNotification", None),
-    "location": ("GetBucketLocation", None, None),
-    "requestPayment": ("GetBucketRequestPayment", "PutBucketRequestPayment", None),
-    "object-lock": ("GetBucketObjectLockConfiguration", "PutBucketObjectLockConfiguration", None),
-    "replication": ("GetReplicationConfiguration", "PutReplicationConfiguration", "PutReplicationConfiguration"),
-    "accelerate": ("GetAccelerateConfiguration", "PutAccelerateConfiguration", None),
-    "inventory": ("GetInventoryConfiguration", "PutInventoryConfiguration", "PutInventoryConfiguration"),
-    "metrics": ("GetMetricsConfiguration", "PutMetricsConfiguration", "PutMetricsConfiguration"),
-    "analytics": ("GetAnalyticsConfiguration", "PutAnalyticsConfiguration", "PutAnalyticsConfiguration"),
-    "versions": ("ListBucketVersions", None, None),
-    "uploads": ("ListBucketMultipartUploads", None, None),
-}  # fmt: skip
+# sub-resource -> "GET PUT DELETE" actions on a bucket ("-": none; "=": the PUT action)
+_BUCKET_SUB = {
+    name: tuple(
+        None if a == "-" else actions.split()[1] if a == "=" else a for a in actions.split()
+    )
+    for name, actions in {
+        "acl": "GetBucketAcl PutBucketAcl -",
+        "policy": "GetBucketPolicy PutBucketPolicy DeleteBucketPolicy",
+        "cors": "GetBucketCORS PutBucketCORS =",
+        "ownershipControls": "GetBucketOwnershipControls PutBucketOwnershipControls =",
+        "publicAccessBlock": "GetBucketPublicAccessBlock PutBucketPublicAccessBlock =",
+        "policyStatus": "GetBucketPolicyStatus - -",
+        "versioning": "GetBucketVersioning PutBucketVersioning -",
+        "tagging": "GetBucketTagging PutBucketTagging =",
+        "encryption": "GetEncryptionConfiguration PutEncryptionConfiguration =",
+        "lifecycle": "GetLifecycleConfiguration PutLifecycleConfiguration =",
+        "website": "GetBucketWebsite PutBucketWebsite DeleteBucketWebsite",
+        "logging": "GetBucketLogging PutBucketLogging -",
+        "notification": "GetBucketNotification PutBucketNotification -",
+        "location": "GetBucketLocation - -",
+        "requestPayment": "GetBucketRequestPayment PutBucketRequestPayment -",
+        "object-lock": "GetBucketObjectLockConfiguration PutBucketObjectLockConfiguration -",
+        "replication": "GetReplicationConfiguration PutReplicationConfiguration =",
+        "accelerate": "GetAccelerateConfiguration PutAccelerateConfiguration -",
+        "inventory": "GetInventoryConfiguration PutInventoryConfiguration =",
+        "metrics": "GetMetricsConfiguration PutMetricsConfiguration =",
+        "analytics": "GetAnalyticsConfiguration PutAnalyticsConfiguration =",
+        "versions": "ListBucketVersions - -",
+        "uploads": "ListBucketMultipartUploads - -",
+    }.items()
+}
 # object sub-resource -> (GET action, PUT action, DELETE action); "+V" = a *Version* form exists
 _OBJECT_SUB: dict[str, tuple[str | None, str | None, str | None]] = {
     "acl": ("GetObject+VAcl", "PutObject+VAcl", None),
@@ -76,12 +84,6 @@ _OBJECT_SUB: dict[str, tuple[str | None, str | None, str | None]] = {
     "legal-hold": ("GetObjectLegalHold", "PutObjectLegalHold", None),
     "torrent": ("GetObjectTorrent", None, None),
 }
-_CONTEXT_HEADERS = (
-    "x-amz-acl", "x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id",
-    "x-amz-storage-class", "x-amz-copy-source", "x-amz-metadata-directive",
-    "x-amz-content-sha256", "x-amz-object-ownership", "x-amz-grant-read", "x-amz-grant-write",
-    "x-amz-grant-read-acp", "x-amz-grant-write-acp", "x-amz-grant-full-control",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -98,21 +100,6 @@ class S3Operation:
     def requirements(self) -> tuple[tuple[str, str], ...]:
         """Every ``(action, resource)`` the request needs, the main one first."""
         return ((self.action, self.resource), *self.also)
-
-
-def amz_value(request: SentRequest, name: str) -> str | None:
-    """A header's value, else the same name as a query parameter (SDKs hoist headers there)."""
-    value = request.header(name)
-    if value is not None:
-        return value
-    return next((v for n, v in request.query if n.lower() == name.lower()), None)
-
-
-def acl_headers(request: SentRequest) -> dict[str, str]:
-    """The ``x-amz-acl`` / ``x-amz-grant-*`` values a request sets (header or query)."""
-    names = {n.lower() for n, _ in (*request.headers, *request.query)}
-    wanted = sorted(n for n in names if n == "x-amz-acl" or n.startswith("x-amz-grant-"))
-    return {n: v for n in wanted if (v := amz_value(request, n)) is not None}
 
 
 def _versioned(spec: str, versioned: bool) -> str:
@@ -149,8 +136,12 @@ def _object_operation(request: SentRequest, bucket: str, key: str, partition: st
         extra.insert(0, source)
     if method == "PUT":
         if "uploadId" in params:
-            return S3Operation("UploadPartCopy" if source else "UploadPart", "s3:PutObject", arn, tuple(extra))
-        return S3Operation("CopyObject" if source else "PutObject", "s3:PutObject", arn, tuple(extra))
+            return S3Operation(
+                "UploadPartCopy" if source else "UploadPart", "s3:PutObject", arn, tuple(extra)
+            )
+        return S3Operation(
+            "CopyObject" if source else "PutObject", "s3:PutObject", arn, tuple(extra)
+        )
     if method in ("GET", "HEAD"):
         if method == "GET" and "uploadId" in params:
             return S3Operation("ListParts", "s3:ListMultipartUploadParts", arn)
@@ -159,7 +150,9 @@ def _object_operation(request: SentRequest, bucket: str, key: str, partition: st
     if method == "DELETE":
         if "uploadId" in params:
             return S3Operation("AbortMultipartUpload", "s3:AbortMultipartUpload", arn)
-        return S3Operation("DeleteObject", "s3:DeleteObjectVersion" if versioned else "s3:DeleteObject", arn)
+        return S3Operation(
+            "DeleteObject", "s3:DeleteObjectVersion" if versioned else "s3:DeleteObject", arn
+        )
     if method == "POST":
         if "uploads" in params:
             return S3Operation("CreateMultipartUpload", "s3:PutObject", arn, tuple(extra))
@@ -180,7 +173,9 @@ def _bucket_operation(request: SentRequest, bucket: str, partition: str) -> S3Op
     for sub, actions in _BUCKET_SUB.items():
         if sub in params and column is not None and actions[column]:
             action = actions[column] or ""
-            name = f"Delete{action[3:]}" if method == "DELETE" and action.startswith("Put") else action
+            name = (
+                f"Delete{action[3:]}" if method == "DELETE" and action.startswith("Put") else action
+            )
             return S3Operation(name.replace("CORS", "Cors"), f"s3:{action}", arn)
     if method == "PUT":
         extra = []
@@ -210,86 +205,9 @@ def s3_operation(
     if bucket is None:
         if request.method.upper() == "GET":
             return S3Operation("ListBuckets", "s3:ListAllMyBuckets", f"arn:{partition}:s3:::*")
-        return S3Operation(f"{request.method.upper()} service", UNMAPPED_ACTION, f"arn:{partition}:s3:::*")
+        return S3Operation(
+            f"{request.method.upper()} service", UNMAPPED_ACTION, f"arn:{partition}:s3:::*"
+        )
     if key:
         return _object_operation(request, bucket, key, partition)
     return _bucket_operation(request, bucket, partition)
-
-
-def _signature_date(request: SentRequest, scheme: str) -> datetime | None:
-    text = request.param("X-Amz-Date") if scheme.endswith("query") else None
-    text = text or request.header("x-amz-date")
-    try:
-        if text:
-            return datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-        date = request.header("date")
-        return parsedate_to_datetime(date) if date else None
-    except (ValueError, TypeError):
-        return None
-
-
-def _principal_keys(principal: Principal, user_id: str | None, principal_arn: str | None) -> dict[str, str]:
-    keys = {"aws:PrincipalAccount": principal.account_id, "aws:PrincipalArn": principal.arn}
-    if principal.kind == "root":
-        keys.update({"aws:PrincipalType": "Account", "aws:userid": principal.account_id})
-    elif principal.kind in ("user", "session"):
-        keys["aws:PrincipalType"] = "User"
-        if principal.name:
-            keys["aws:username"] = principal.name
-    else:
-        keys["aws:PrincipalType"] = "AssumedRole"
-        keys["aws:PrincipalArn"] = f"arn:aws:iam::{principal.account_id}:role/{principal.name}"
-    if principal_arn:
-        keys["aws:PrincipalArn"] = principal_arn
-    if user_id:
-        keys["aws:userid"] = user_id
-    return keys
-
-
-def request_context(
-    request: SentRequest,
-    *,
-    scheme: str,
-    now: datetime,
-    principal: Principal | None = None,
-    user_id: str | None = None,
-    principal_arn: str | None = None,
-    source_ip: str = "127.0.0.1",
-    secure_transport: bool = False,
-) -> dict[str, list[str]]:
-    """The condition context (``aws:*`` and ``s3:*`` keys) of a request.
-
-    ``scheme`` is ``anonymous``, ``sigv4-query``, ``sigv4-header``, ``sigv2-query``,
-    ``sigv2-header`` or one ending in ``post`` (browser form). ``user_id`` is ``aws:userid``
-    (the IAM user id, ``ROLEID:session``); ``principal_arn`` overrides ``aws:PrincipalArn``
-    (the role ARN with its path for a session).
-    """
-    now = now.astimezone(UTC)
-    keys: dict[str, str] = {
-        "aws:CurrentTime": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "aws:EpochTime": str(int(now.timestamp())),
-        "aws:SecureTransport": "true" if secure_transport else "false",
-        "aws:SourceIp": source_ip,
-    }
-    if principal is not None:
-        keys.update(_principal_keys(principal, user_id, principal_arn))
-    if scheme != "anonymous":
-        keys["s3:authType"] = (
-            "POST" if scheme.endswith("post") else "REST-QUERY-STRING" if scheme.endswith("query") else "REST-HEADER"
-        )
-        keys["s3:signatureversion"] = "AWS4-HMAC-SHA256" if scheme.startswith("sigv4") else "AWS"
-        signed_at = _signature_date(request, scheme) if scheme.startswith("sigv4") else None
-        if signed_at is not None:
-            keys["s3:signatureAge"] = str(max(0, int((now - signed_at).total_seconds() * 1000)))
-    for name in ("prefix", "delimiter", "max-keys"):
-        value = request.param(name)
-        if value is not None:
-            keys[f"s3:{name}"] = value
-    for name in _CONTEXT_HEADERS:
-        value = amz_value(request, name)
-        if value is not None:
-            keys[f"s3:{name}"] = value
-    version = request.param("versionId")
-    if version is not None:
-        keys["s3:VersionId"] = version
-    return {k: [v] for k, v in keys.items()}
