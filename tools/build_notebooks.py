@@ -956,6 +956,27 @@ def build(name: str, cells: list[Cell]) -> nbformat.NotebookNode:
     return nb
 
 
+def coalesce_streams(path: Path) -> None:
+    """Merge consecutive stdout (or stderr) outputs of a cell, as nbval does before comparing.
+
+    The kernel may split one ``print`` into several stream messages; merging them makes a
+    rebuild byte-identical.
+    """
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        merged: list[nbformat.NotebookNode] = []
+        for output in cell.get("outputs", []):
+            previous = merged[-1] if merged else None
+            if (output.output_type == "stream" and previous is not None
+                    and previous.output_type == "stream" and previous.name == output.name):
+                previous.text += output.text
+            else:
+                merged.append(output)
+        if cell.cell_type == "code":
+            cell.outputs = merged
+    nbformat.write(nb, path)
+
+
 def main(argv: list[str]) -> int:
     run = "--no-run" not in argv
     prefixes = [a for a in argv if not a.startswith("--")]
@@ -972,6 +993,7 @@ def main(argv: list[str]) -> int:
                  "--ExecutePreprocessor.record_timing=False", str(path)],
                 check=True, cwd=NOTEBOOKS,
             )
+            coalesce_streams(path)
     return 0
 
 
