@@ -29,6 +29,19 @@ DEFAULT_REGION = "us-east-1"
 
 _running_lock = threading.Lock()
 _running: LocalS3 | None = None
+_session_lock = threading.Lock()
+_session: Any = None
+
+
+def _boto3_session() -> Any:
+    """One boto3 session per process: its loaded service models make new clients cheap."""
+    global _session
+    with _session_lock:
+        if _session is None:
+            import boto3
+
+            _session = boto3.session.Session()
+        return _session
 
 
 class LocalS3:
@@ -126,7 +139,6 @@ class LocalS3:
         ``aws_access_key_id`` / ``aws_secret_access_key`` / ``aws_session_token`` and any other
         boto3 ``client()`` argument override the defaults; a ``config`` is merged with ours.
         """
-        import boto3
         from botocore.config import Config
 
         ours = Config(
@@ -146,4 +158,6 @@ class LocalS3:
         if "aws_access_key_id" in kwargs:
             options.pop("aws_secret_access_key")
         options.update(kwargs)
-        return boto3.session.Session().client(service, **options)
+        session = _boto3_session()
+        with _session_lock:
+            return session.client(service, **options)
