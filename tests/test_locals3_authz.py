@@ -382,3 +382,72 @@ def test_condition_on_the_acl_header(aws: Any) -> None:
 
 def test_missing_bucket_is_left_to_moto(aws: Any) -> None:
     assert check(None, "GET", "k", bucket="no-such-bucket") == "ok"
+
+
+OTHER_ACCOUNT = "210987654321"
+
+
+def test_cross_account_needs_both_identity_and_bucket_policy(aws: Any, monkeypatch: Any) -> None:
+    _, iam, _ = aws
+    monkeypatch.setenv("MOTO_ACCOUNT_ID", OTHER_ACCOUNT)
+    other = boto3.client("s3", region_name="us-east-1")
+    other.create_bucket(Bucket="their-bucket")
+    apply_new_bucket_defaults(OTHER_ACCOUNT, "their-bucket")
+    grant = {
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+        "Action": "s3:GetObject",
+        "Resource": "arn:aws:s3:::their-bucket/shared/*",
+    }
+    other.put_bucket_policy(Bucket="their-bucket", Policy=doc(grant))
+    monkeypatch.delenv("MOTO_ACCOUNT_ID")
+    iam.create_user(UserName="judy")
+    iam.put_user_policy(
+        UserName="judy", PolicyName="p", PolicyDocument=doc(allow("s3:GetObject", "*"))
+    )
+    iam.create_user(UserName="ken")
+    assert check(user("judy"), "GET", "shared/a", bucket="their-bucket") == "ok"
+    assert check(user("judy"), "GET", "private/a", bucket="their-bucket") == DENIED
+    assert check(user("ken"), "GET", "shared/a", bucket="their-bucket") == DENIED
+    assert check(ROOT, "GET", "shared/a", bucket="their-bucket") == "ok"
+    assert check(ROOT, "PUT", "shared/a", bucket="their-bucket") == DENIED
+
+
+def test_role_permissions_boundary_limits_its_policies(aws: Any) -> None:
+    _, iam, sts = aws
+    boundary = iam.create_policy(PolicyName="b", PolicyDocument=doc(allow("s3:GetObject", "*")))
+    trust = {
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+        "Action": "sts:AssumeRole",
+    }
+    iam.create_role(
+        RoleName="Bounded",
+        AssumeRolePolicyDocument=doc(trust),
+        PermissionsBoundary=boundary["Policy"]["Arn"],
+    )
+    iam.put_role_policy(
+        RoleName="Bounded", PolicyName="all", PolicyDocument=doc(allow("s3:*", "*"))
+    )
+    arn = sts.assume_role(RoleArn=f"arn:aws:iam::{ACCOUNT}:role/Bounded", RoleSessionName="s2")
+    session = Principal("assumed-role", ACCOUNT, arn["AssumedRoleUser"]["Arn"], "Bounded")
+    assert check(session, "GET", "k") == "ok"
+    assert check(session, "PUT", "k") == DENIED
+
+
+def test_copy_object_needs_read_on_the_source(aws: Any) -> None:
+    _, iam, _ = aws
+    iam.create_user(UserName="leo")
+    iam.put_user_policy(
+        UserName="leo",
+        PolicyName="p",
+        PolicyDocument=doc(allow("s3:PutObject", f"arn:aws:s3:::{BUCKET}/dst/*")),
+    )
+    copy = (("x-amz-copy-source", f"/{BUCKET}/src/a"),)
+    assert check(user("leo"), "PUT", "dst/a", headers=copy) == DENIED
+    iam.put_user_policy(
+        UserName="leo",
+        PolicyName="read",
+        PolicyDocument=doc(allow("s3:GetObject", f"arn:aws:s3:::{BUCKET}/src/*")),
+    )
+    assert check(user("leo"), "PUT", "dst/a", headers=copy) == "ok"
