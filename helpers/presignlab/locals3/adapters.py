@@ -7,16 +7,17 @@ their interfaces can evolve without touching the pipeline. No logic of theirs is
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterable
-from types import ModuleType
 from typing import Any
 
-from . import integrity, moto_glue
+from ..query_auth import SentRequest
+from . import authz, cors, integrity, moto_glue, post_object
 from .context import S3Context
+from .identity import Principal
 from .integrity import DigestSpec
+from .responses import status_line
 from .routing import IncomingRequest
-from .s3_error import S3Error, new_request_ids
+from .s3_error import new_request_ids
 
 __all__ = [
     "body_verifier",
@@ -29,34 +30,28 @@ __all__ = [
 ]
 
 
-def _module(name: str) -> ModuleType | None:
-    try:
-        return importlib.import_module(f"presignlab.locals3.{name}")
-    except ImportError:  # not yet available while the modules are written in parallel
-        return None
+def _answer(start_response: Callable[..., Any], status: int, headers: list[tuple[str, str]], body: bytes) -> Iterable[bytes]:
+    request_id, host_id = new_request_ids()
+    start_response(status_line(status), [*headers, ("x-amz-request-id", request_id), ("x-amz-id-2", host_id)])
+    return [body] if body else []
 
 
 def cors_preflight(req: IncomingRequest, ctx: S3Context, start_response: Callable[..., Any]) -> Iterable[bytes]:
-    """Answer an OPTIONS preflight (no authentication)."""
-    cors = _module("cors")
-    if cors is None:
-        raise S3Error(501, "NotImplemented", "A header you provided implies functionality that is not implemented")
-    status, headers = cors.preflight(req.sent, bucket=req.bucket, key=req.key, account_id=ctx.account_id)
-    request_id, host_id = new_request_ids()
-    start_response(f"{status} OK", [*headers, ("x-amz-request-id", request_id), ("x-amz-id-2", host_id)])
-    return []
+    """Answer an OPTIONS preflight (no authentication) with the bucket's CORS rules."""
+    rules = cors.bucket_cors_rules(ctx.account_id, req.bucket) if req.bucket else None
+    headers = cors.preflight(req.sent, bucket=req.bucket, key=req.key, rules=rules, bucket_exists=rules is not None)
+    return _answer(start_response, 200, headers, b"")
 
 
 def cors_response_headers(req: IncomingRequest, ctx: S3Context) -> list[tuple[str, str]]:
     """The Access-Control-* headers of an actual (non-OPTIONS) answer, if a rule matches."""
-    cors = _module("cors")
-    if cors is None or req.bucket is None or req.header("origin") is None:
+    if req.bucket is None or req.header("origin") is None:
         return []
-    return list(cors.actual_response_headers(req.sent, bucket=req.bucket, account_id=ctx.account_id))
+    return cors.actual_response_headers(req.sent, cors.bucket_cors_rules(ctx.account_id, req.bucket))
 
 
 def is_post_upload(req: IncomingRequest) -> bool:
-    """True for a browser form upload: POST to a bucket with a multipart/form-data body."""
+    """True for a browser form upload: an unsigned-by-header POST to a bucket, no key, no query."""
     if req.sent.method != "POST" or not req.bucket or req.key or req.sent.query:
         return False
     return req.header("authorization") is None
@@ -65,12 +60,20 @@ def is_post_upload(req: IncomingRequest) -> bool:
 def post_upload(
     environ: dict[str, Any], req: IncomingRequest, ctx: S3Context, start_response: Callable[..., Any]
 ) -> Iterable[bytes]:
-    """Handle a presigned POST form upload end to end."""
-    post_object = _module("post_object")
-    if post_object is None:
-        raise S3Error(501, "NotImplemented", "A header you provided implies functionality that is not implemented")
-    return post_object.handle_post(environ, req.sent, bucket=req.bucket, store=ctx.store, now=ctx.now,
-                                   account_id=ctx.account_id, start_response=start_response)
+    """Handle a presigned POST form upload end to end (authorization through :mod:`.authz`)."""
+    bucket = req.bucket or ""
+
+    def authorize(principal: Principal | None, key: str) -> None:
+        as_put = SentRequest("POST", req.sent.host, f"/{bucket}/{key}", (), req.sent.headers)
+        authz.authorize(principal, as_put, bucket=bucket, key=key, account_id=ctx.account_id,
+                        scheme="sigv4-post" if principal is not None else "anonymous", now=ctx.now)
+
+    result = post_object.handle_post(
+        environ["wsgi.input"], req.header("content-type"), req.content_length, bucket=bucket,
+        store=ctx.store, now=ctx.now, authorize=authorize, account_id=ctx.account_id,
+    )  # fmt: skip
+    headers = [*result.headers, *cors.actual_response_headers(req.sent, cors.bucket_cors_rules(ctx.account_id, bucket))]
+    return _answer(start_response, result.status, headers, result.body)
 
 
 _NOT_BODY_WRITES = frozenset({"acl", "tagging", "retention", "legal-hold", "restore"})
@@ -109,7 +112,4 @@ def body_verifier(req: IncomingRequest, spec: DigestSpec | None) -> integrity.Bo
 
 def new_bucket_defaults(account_id: str, bucket: str) -> None:
     """Block Public Access on and BucketOwnerEnforced for a bucket just created."""
-    authz = _module("authz")
-    apply = getattr(authz, "apply_new_bucket_defaults", None)
-    if apply is not None:
-        apply(account_id, bucket)
+    authz.apply_new_bucket_defaults(account_id, bucket)

@@ -1,8 +1,8 @@
 """Calling moto's WSGI application and post-processing its answer.
 
 moto (through flask-cors) adds blanket ``Access-Control-*`` headers to every answer; S3 only
-sends them when a CORS rule matches, so :func:`call_moto` removes them and lets the caller add
-the right ones. The body iterable is passed on as it is (large GETs stream).
+sends them when a CORS rule matches, so :func:`call_moto` removes them
+(:func:`~presignlab.locals3.cors.strip_moto_cors_headers`) and lets the caller add the right ones. The body iterable is passed on as it is (large GETs stream).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from . import moto_glue
+from . import cors, moto_glue
 
 __all__ = ["MotoAnswer", "call_moto", "hand_body_to_moto"]
 
@@ -44,7 +44,7 @@ def call_moto(service: str, environ: dict[str, Any]) -> MotoAnswer:
         return write
 
     body = moto_glue.backend_app(service)(environ, start_response)
-    headers = [(n, v) for n, v in captured["headers"] if not n.lower().startswith("access-control-")]
+    headers = cors.strip_moto_cors_headers(captured["headers"])
     return MotoAnswer(captured["status"], headers, body, captured.get("exc_info"))
 
 
