@@ -46,12 +46,12 @@ REFERENCES = {
     "sigv4": "- Amazon S3 API Reference, [Authenticating Requests (AWS Signature Version 4)]"
     "(https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-authenticating-requests.html)",
     "iam-sigv4": "- IAM User Guide, [Create a signed AWS API request]"
-    "(https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html)",
-    "sigv2": "- Amazon S3 User Guide, [Authenticating requests (AWS Signature Version 2)]"
-    "(https://docs.aws.amazon.com/AmazonS3/latest/userguide/RESTAuthentication.html)",
+    "(https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html)",
+    "sigv2": "- Amazon S3 API Reference, [Signing and authenticating REST requests (AWS signature "
+    "version 2)](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTAuthentication.html)",
     "errors": "- Amazon S3 API Reference, [Error responses]"
     "(https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html)",
-    "vhost": "- Amazon S3 User Guide, [Virtual hosting of buckets]"
+    "vhost": "- Amazon S3 User Guide, [Virtual hosting of general purpose buckets]"
     "(https://docs.aws.amazon.com/AmazonS3/latest/userguide/VirtualHosting.html)",
     "cors": "- Amazon S3 User Guide, [Using cross-origin resource sharing (CORS)]"
     "(https://docs.aws.amazon.com/AmazonS3/latest/userguide/cors.html)",
@@ -396,7 +396,7 @@ ANATOMY: list[Cell] = [
     md("""
     ## A URL to take apart
 
-    The URL allows one `PUT` of `uploads/photo.jpg` into `examplebucket` in `eu-west-1`,
+    The URL allows a `PUT` of `uploads/photo.jpg` into `examplebucket` in `eu-west-1`,
     for ten minutes. It is signed with two headers besides `Host`: a `Content-Type` and a piece
     of user metadata, as a signing service would sign them to pin down what gets stored.
     """),
@@ -536,8 +536,8 @@ ANATOMY: list[Cell] = [
 
     boto3 presigns Amazon S3 requests with the legacy SigV2 (`AWSAccessKeyId`, `Expires`,
     `Signature`) in the regions that still accept it, `us-east-1` among them, unless the
-    client is created with `Config(signature_version="s3v4")`. In regions opened later it
-    uses SigV4 regardless. The cell below asks boto3 for a `put_object` URL in three regions,
+    client is created with `Config(signature_version="s3v4")`. Regions opened after
+    January 30, 2014 accept only SigV4, and there boto3 uses it regardless. The cell below asks boto3 for a `put_object` URL in three regions,
     with and without that setting.
 
     No network is involved: `generate_presigned_url` only computes. To keep the output the
@@ -612,8 +612,8 @@ ANATOMY: list[Cell] = [
     """),
     md("""
     Under SigV4, every header listed in `X-Amz-SignedHeaders` is part of the canonical
-    request, so a signed `If-None-Match: *` must be sent exactly, and a URL made with it
-    really refuses to overwrite an existing object.
+    request, so a signed `If-None-Match: *` must be sent exactly, and Amazon S3 refuses,
+    with `412 PreconditionFailed`, to overwrite an existing object through such a URL.
 
     ## Summary
 
@@ -724,7 +724,8 @@ SIGNING: list[Cell] = [
     """),
     md("""
     The **canonical query string** is every query parameter except `X-Amz-Signature`, names
-    and values encoded (here `/` becomes `%2F`), sorted by name. For a presigned URL these
+    and values encoded (here `/` becomes `%2F`), sorted by encoded name in byte order, so
+    upper-case `X-Amz-*` names come before lower-case ones. For a presigned URL these
     are the authentication parameters themselves, which is how the expiry and the list of
     signed headers get signed.
     """),
@@ -741,8 +742,8 @@ SIGNING: list[Cell] = [
     print(query)
     """),
     md("""
-    The **canonical headers** are the signed headers, names in lower case, values trimmed,
-    one `name:value` line each, sorted. The example signs only `host`. **Signed headers**
+    The **canonical headers** are the signed headers, names in lower case, values trimmed
+    and inner runs of spaces collapsed, one `name:value` line each, sorted. The example signs only `host`. **Signed headers**
     is the `;`-joined list of those names.
     """),
     code("""
@@ -824,6 +825,10 @@ SIGNING: list[Cell] = [
     module, and it cannot be given an instant. To make it sign at 2013-05-24 00:00:00 UTC,
     the next cells replace that one function, only inside a `with` block, by one that returns
     the fixed instant (botocore expects a naive UTC `datetime`).
+
+    botocore also writes its intermediate results to the debug log of that module. Replacing
+    the module's `logger` with a mock, again only inside the `with` block, records them, so
+    each step can be compared and not only the final signature.
     """),
     code("""
     FROZEN = patch("botocore.auth.get_current_datetime", return_value=datetime(2013, 5, 24))
@@ -833,14 +838,22 @@ SIGNING: list[Cell] = [
     ).client("s3", region_name=EXAMPLE_REGION, config=Config(signature_version="s3v4"))
     """),
     code("""
-    with FROZEN:
+    with FROZEN, patch("botocore.auth.logger") as log:
         botocore_url = client.generate_presigned_url(
             "get_object", Params={"Bucket": EXAMPLE_BUCKET, "Key": EXAMPLE_KEY},
             ExpiresIn=EXAMPLE_EXPIRES,
         )
-    assert parse_presigned_url(botocore_url).signature == sig
+    steps = {c.args[0].split(":")[0]: c.args[1] for c in log.debug.call_args_list if len(c.args) == 2}
+    sorted(steps)
+    """),
+    md("""
+    Each of botocore's steps equals the kit's, and so does the whole URL:
+    """),
+    code("""
+    assert steps["CanonicalRequest"] == creq
+    assert steps["StringToSign"] == sts
+    assert steps["Signature"] == sig == PUBLISHED_SIGNATURE
     assert botocore_url == url
-    print("botocore:", parse_presigned_url(botocore_url).signature)
     """),
     md("""
     botocore produces the same URL character for character. The same holds for an upload
@@ -873,8 +886,8 @@ SIGNING: list[Cell] = [
     print(canonical_uri("/" + KEY))
     """),
     md("""
-    The signer passes the raw key to botocore, and both sides agree again. The URL's path is
-    the canonical URI itself.
+    Given the raw key, botocore produces the same URL as `presign_v4` again. The URL's path
+    is the canonical URI itself.
     """),
     code("""
     with FROZEN:
