@@ -199,6 +199,12 @@ def test_get_session_token_session_uses_the_users_policies(aws: Any) -> None:
     assert check(session, "PUT", "k") == DENIED
 
 
+def test_root_session_acts_as_root(aws: Any) -> None:
+    session = Principal("session", ACCOUNT, ROOT.arn, None)
+    assert check(session, "PUT", "k") == "ok"
+    assert check(session, "DELETE", None, "policy=") == "ok"
+
+
 def test_bucket_policy_deny_beats_identity_allow(aws: Any) -> None:
     s3, iam, _ = aws
     iam.create_user(UserName="erin")

@@ -59,7 +59,8 @@ from .public_access import (
     policy_is_public,
     public_statements,
 )
-from .s3_actions import S3Operation, acl_headers, request_context, s3_operation
+from .s3_actions import S3Operation, s3_operation
+from .s3_context import acl_headers, acts_as_root, request_context
 from .s3_error import S3Error
 
 __all__ = [
@@ -118,7 +119,7 @@ def _identity_decision(
 ) -> Decision:
     if caller is None:
         return "ImplicitDeny"
-    if caller.kind == "root":
+    if acts_as_root(caller):
         return "Allow"
     decision = evaluate(
         mine.policies, principal_arn=caller.arn, action=action, resource=resource, context=ctx
@@ -154,9 +155,7 @@ def _check_iam(
             context=ctx,
             account_allow_matches_members=not same_account,
         )
-    root_keeps = (
-        same_account and caller is not None and caller.kind == "root" and action in _ROOT_KEEPS
-    )
+    root_keeps = same_account and acts_as_root(caller) and action in _ROOT_KEEPS
     if "Deny" in (identity, resource_side) and not root_keeps:
         raise access_denied_error()
     if same_account:

@@ -29,6 +29,7 @@ from typing import Any
 from . import moto_glue
 from .identity import Principal
 from .policy_eval import Policy, PolicyError, parse_policy
+from .s3_context import acts_as_root
 
 __all__ = [
     "BlockPublicAccess",
@@ -109,7 +110,7 @@ def _documents(entity: Any) -> list[str | None]:
 
 def caller_policies(principal: Principal | None) -> CallerPolicies:
     """The identity policies moto holds for ``principal`` (none for root or anonymous)."""
-    if principal is None or principal.kind == "root" or not principal.name:
+    if principal is None or acts_as_root(principal) or not principal.name:
         return CallerPolicies(user_id=principal.account_id if principal else None)
     iam = moto_glue.iam_backend(principal.account_id)
     if principal.kind in ("user", "session"):

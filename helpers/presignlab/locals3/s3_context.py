@@ -16,7 +16,8 @@ UNCONFIRMED choices:
 * ``s3:prefix`` / ``s3:delimiter`` / ``s3:max-keys`` are present only when the query has them;
 * ``s3:signatureAge`` (milliseconds, never negative) only for SigV4, from ``X-Amz-Date`` (query
   or header) or ``Date``;
-* ``aws:PrincipalType`` is ``User`` for GetSessionToken sessions.
+* ``aws:PrincipalType`` is ``User`` for a user's GetSessionToken sessions (``Account`` for the
+  root's, which act as root everywhere).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from email.utils import parsedate_to_datetime
 from ..query_auth import SentRequest
 from .identity import Principal
 
-__all__ = ["acl_headers", "amz_value", "request_context"]
+__all__ = ["acl_headers", "acts_as_root", "amz_value", "request_context"]
 
 _CONTEXT_HEADERS = [
     "x-amz-acl",
@@ -61,6 +62,11 @@ def acl_headers(request: SentRequest) -> dict[str, str]:
     return {n: v for n in wanted if (v := amz_value(request, n)) is not None}
 
 
+def acts_as_root(principal: Principal | None) -> bool:
+    """Whether ``principal`` is an account's root, or a GetSessionToken session of the root."""
+    return principal is not None and (principal.kind == "root" or principal.arn.endswith(":root"))
+
+
 def _signature_date(request: SentRequest, scheme: str) -> datetime | None:
     text = request.param("X-Amz-Date") if scheme.endswith("query") else None
     text = text or request.header("x-amz-date")
@@ -77,7 +83,7 @@ def _principal_keys(
     principal: Principal, user_id: str | None, principal_arn: str | None
 ) -> dict[str, str]:
     keys = {"aws:PrincipalAccount": principal.account_id, "aws:PrincipalArn": principal.arn}
-    if principal.kind == "root":
+    if acts_as_root(principal):
         keys.update({"aws:PrincipalType": "Account", "aws:userid": principal.account_id})
     elif principal.kind in ("user", "session"):
         keys["aws:PrincipalType"] = "User"
