@@ -152,3 +152,13 @@ def test_console_script_runs_in_a_subprocess() -> None:
     assert json.loads(done.stdout)["verdict"] == "ok" and SECRET_KEY not in done.stdout + done.stderr
     bad = subprocess.run([str(script), "diagnose", "not a url", "--json"], capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and json.loads(bad.stdout)["verdict"] == "invalid-input" and not bad.stderr
+
+
+def test_unsigned_url_with_a_body_diagnoses_the_body_alone(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    body = tmp_path / "body.xml"
+    body.write_text(error_xml("AccessDenied", "Invalid according to Policy: Policy expired."))
+    status, data = run_json(capsys, "https://examplebucket.s3.amazonaws.com/", "--method", "POST",
+                            "--error-xml", str(body))
+    assert status == 1 and data["findings"][0]["code"] == "post-policy-violation" and data["url"] is None
+    status, data = run_json(capsys, "not a url", "--error-xml", str(body))
+    assert status == 2 and data["verdict"] == "invalid-input"

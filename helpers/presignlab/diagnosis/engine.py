@@ -13,27 +13,26 @@ The default method is ``PUT``: this kit is about presigned *upload* URLs.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
-from ..errors import PresignLabError
-from ..presigned_url import PresignedUrl, parse_presigned_url
+from ..errors import PresignedUrlError, PresignLabError
+from ..presigned_url import SIGV4_PARAMETERS, PresignedUrl, parse_presigned_url
 from ..query_auth import SentRequest, sigv2_string_to_sign, sigv4_canonical_request, sigv4_string_to_sign
+from ..query_string import parse_query
 from ..sigv4 import HeaderPairs, header_pairs
 from .body_checks import check_error_body, findings_from_comparison, received_request
 from .checks import check_request, check_time, check_url
 from .compare import Comparison, compare_canonical_requests, compare_sigv2_strings_to_sign, parse_canonical_request
 from .error_body import S3ErrorBody, parse_error_body
 from .findings import CONFIRMED, REPORTED, SUSPECTED, Finding, finding, rank
-from .render import wants_color
+from .result import DEFAULT_METHOD, Diagnosis
 from .search import COMMON_VALUES, Signed, Signer, search, sigv2_resource
 
-__all__ = ["DEFAULT_METHOD", "EXIT_STATUS", "Diagnosis", "diagnose"]
-
-DEFAULT_METHOD = "PUT"
-EXIT_STATUS = {"ok": 0, "problems": 1, "invalid-input": 2}
+__all__ = ["DEFAULT_METHOD", "Diagnosis", "diagnose"]
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$")
 _BAD_VALUE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x20\x7f]")
 _SIGNATURE_CODES = frozenset({
     "method-mismatch", "signed-header-missing", "signed-header-value-mismatch", "query-tampered",
     "path-mismatch", "host-mismatch", "wrong-secret-key", "signature-mismatch-unexplained",
@@ -42,75 +41,6 @@ _SIGNATURE_CODES = frozenset({
 
 class _InvalidInput(Exception):
     pass
-
-
-@dataclass(frozen=True)
-class Diagnosis:
-    """The result of :func:`diagnose`: verdict, ranked findings and the evidence."""
-
-    verdict: str  # ok | problems | invalid-input
-    findings: tuple[Finding, ...] = ()
-    url: PresignedUrl | None = None
-    method: str = DEFAULT_METHOD
-    canonical_request: str | None = None
-    string_to_sign: str | None = None
-    signature_provided: str | None = None
-    signature_computed: str | None = None
-    signature_matches: bool | None = None
-    comparison: Comparison | None = None
-    error_body: S3ErrorBody | None = None
-    notes: tuple[str, ...] = ()
-    error: str | None = None
-
-    @property
-    def codes(self) -> list[str]:
-        """The finding codes, most likely cause first."""
-        return [f.code for f in self.findings]
-
-    @property
-    def exit_status(self) -> int:
-        """0 ok, 1 problems, 2 invalid input."""
-        return EXIT_STATUS[self.verdict]
-
-    def to_dict(self) -> dict[str, object]:
-        """The JSON object of ``presignlab diagnose --json``."""
-        return {
-            "verdict": self.verdict,
-            "findings": [f.to_dict() for f in self.findings],
-            "url": self.url.to_dict() if self.url else None,
-            "method": self.method,
-            "canonical_request": self.canonical_request,
-            "string_to_sign": self.string_to_sign,
-            "signature_provided": self.signature_provided,
-            "signature_computed": self.signature_computed,
-            "signature_matches": self.signature_matches,
-            "comparison": self.comparison.to_dict() if self.comparison else None,
-            "error_body": self.error_body.to_dict() if self.error_body else None,
-            "notes": list(self.notes),
-            "error": self.error,
-        }
-
-    def to_text(self, *, color: bool | None = None) -> str:
-        """Human output: verdict, each finding with its fix, the comparison, the signatures."""
-        colored = wants_color(color)
-        if self.verdict == "invalid-input":
-            return f"invalid input: {self.error}"
-        lines = [f"verdict: {self.verdict} ({len(self.findings)} finding(s))"]
-        for i, item in enumerate(self.findings, 1):
-            code = f"\x1b[1m[{item.code}]\x1b[0m" if colored else f"[{item.code}]"
-            lines += [f"{i}. {code} {item.message}", f"   fix: {item.fix}"]
-        if self.comparison is not None:
-            lines += ["", self.comparison.to_text(color=colored)]
-        if self.signature_provided is not None:
-            lines += ["", f"signature provided: {self.signature_provided}"]
-        if self.signature_computed is not None:
-            lines.append(f"signature computed: {self.signature_computed} "
-                         f"({'matches' if self.signature_matches else 'differs'})")
-        lines += [f"note: {n}" for n in self.notes]
-        return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self.to_text(color=False)
 
 
 def _invalid(message: str, method: str = DEFAULT_METHOD) -> Diagnosis:
@@ -189,12 +119,38 @@ def _explain(signer: Signer, url: PresignedUrl, received: SentRequest, sent: Sig
                     strength=CONFIRMED)], None
 
 
+def _unsigned_url(url_text: str) -> bool:
+    """True for a readable http(s) URL without any authentication parameter (a POST form or CORS target)."""
+    try:
+        parts = urlsplit(url_text.strip())
+        names = {n for n, _ in parse_query(parts.query)}
+    except (ValueError, PresignLabError):
+        return False
+    return (parts.scheme in ("http", "https") and bool(parts.hostname) and not _CONTROL.search(url_text.strip())
+            and not names & {*SIGV4_PARAMETERS, "AWSAccessKeyId", "Signature", "Expires"})
+
+
+def _body_only(url_text: str, method: str, headers: HeaderPairs, body: S3ErrorBody) -> Diagnosis:
+    """A URL without authentication (presigned POST, CORS preflight): only the error body can speak."""
+    request = _request(url_text, method, headers)
+    found, notes = check_error_body(body, None)
+    ranked = tuple(rank(found))
+    return Diagnosis(verdict="problems" if ranked else "ok", findings=ranked, method=request.method,
+                     error_body=body, notes=(*notes, "The URL carries no authentication parameters, so only "
+                                             "S3's error body was diagnosed."))
+
+
 def _diagnose(url_text: str, method: str, headers: HeaderPairs, secret_key: str | None,
               error_xml: str | bytes | None, now: datetime | None) -> Diagnosis:
     now = datetime.now(UTC) if now is None else (now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC))
-    url = parse_presigned_url(url_text)
-    described = _request(url_text, method, headers)
     body = parse_error_body(error_xml) if error_xml is not None else None
+    try:
+        url = parse_presigned_url(url_text)
+    except PresignedUrlError:
+        if body is None or not _unsigned_url(url_text):
+            raise
+        return _body_only(url_text, method, headers, body)
+    described = _request(url_text, method, headers)
     found = check_url(url) + check_time(url, now) + check_request(url, described)
     canonical, to_sign = _sign_described(url, described)
     comparison, received, notes = None, described, []
