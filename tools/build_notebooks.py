@@ -196,7 +196,7 @@ OVERVIEW: list[Cell] = [
 
     ### "A presigned URL can be used only once"
 
-    It is not. The Amazon S3 User Guide says: *"You can use the
+    It can be used any number of times. The Amazon S3 User Guide says: *"You can use the
     presigned URL multiple times, up to the expiration date and time."* A second `PUT` with
     the same URL replaces the object the first one wrote.
 
@@ -220,7 +220,7 @@ OVERVIEW: list[Cell] = [
     """),
     md("""
     Until `expires_at`, anyone holding the URL can upload as often as they like. Notebook 09
-    proves it against the local S3 and shows how to make uploads effectively single-use with
+    (coming) proves it against the local S3 and shows how to make uploads effectively single-use with
     a signed `If-None-Match: *` header, short lifetimes and server-chosen keys.
 
     ### "The signature is base64"
