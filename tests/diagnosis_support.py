@@ -13,6 +13,7 @@ ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE"
 SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 SIGNED_AT = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 SOON = SIGNED_AT + timedelta(minutes=5)
+PNG_HEADERS = {"Content-Type": "image/png"}
 BUCKET_URL = "https://examplebucket.s3.us-east-1.amazonaws.com"
 
 
