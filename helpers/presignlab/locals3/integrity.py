@@ -26,6 +26,8 @@ UNCONFIRMED choices:
 * The checksum may also come from the query string (``hoisted``: signed headers a presigned URL
   carries as query parameters, which the server passes) or from an aws-chunked trailer named in
   ``x-amz-trailer`` (passed to :meth:`BodyVerifier.finish`).
+* A trailer checksum that is announced but missing or malformed gives 400 InvalidRequest
+  ``Value for x-amz-checksum-crc32 trailing header is invalid.``
 * ExpectedDigest is the hex of the sent Content-MD5 (PutObject's shape; UploadPart echoes the
   base64 as sent: ``md5_expected_as_sent=True``).
 """
