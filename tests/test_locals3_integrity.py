@@ -148,3 +148,20 @@ def test_trailer_checksum() -> None:
     assert spec == DigestSpec(None, "CRC32", None)
     verify(spec, trailers=(("x-amz-checksum-crc32", b64_digest("CRC32", BODY)),))
     assert refused(verify, spec, trailers=(("x-amz-checksum-crc32", b64_digest("CRC32", b"x")),)).code == "BadDigest"
+
+
+def test_current_etag_from_moto() -> None:
+    import boto3
+    from moto import mock_aws
+    from presignlab.locals3.integrity import current_etag
+
+    with mock_aws():
+        client = boto3.client("s3", region_name="us-east-1")
+        client.create_bucket(Bucket="etags")
+        etag = client.put_object(Bucket="etags", Key="k", Body=BODY)["ETag"]
+        assert current_etag("123456789012", "etags", "k") == etag
+        assert current_etag("123456789012", "etags", "missing") is None
+        assert current_etag("123456789012", "no-bucket", "k") is None
+        client.put_bucket_versioning(Bucket="etags", VersioningConfiguration={"Status": "Enabled"})
+        client.delete_object(Bucket="etags", Key="k")
+        assert current_etag("123456789012", "etags", "k") is None

@@ -51,6 +51,7 @@ __all__ = [
     "DigestSpec",
     "check_preconditions",
     "check_put_headers",
+    "current_etag",
 ]
 
 CHECKSUM_PREFIX = "x-amz-checksum-"
@@ -144,6 +145,15 @@ def check_preconditions(headers: HeaderPairs, *, key: str, current_etag: str | N
     if_none_match = _values(headers, "if-none-match")
     if if_none_match and current_etag is not None:
         raise S3Error(412, "PreconditionFailed", PRECONDITION_MESSAGE, (("Condition", "If-None-Match"),))
+
+
+def current_etag(account_id: str, bucket: str, key: str) -> str | None:
+    """The ETag (quoted) of the current version of ``key`` in moto, or None (absent, delete marker)."""
+    from moto.s3.models import FakeKey, s3_backends
+
+    found = s3_backends[account_id]["aws"].buckets.get(bucket)
+    latest = None if found is None else found.keys.get(key)
+    return str(latest.etag) if isinstance(latest, FakeKey) else None
 
 
 class BodyVerifier:
