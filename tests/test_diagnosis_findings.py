@@ -146,6 +146,11 @@ def case_unsigned_amz_header() -> None:
                      ("HeadersNotSigned", "x-amz-meta-wrong"))
     result = diagnose(v4(), headers={"x-amz-meta-wrong": "1"}, error_xml=body, now=SOON)
     assert result.codes == ["unsigned-amz-header"]
+    # SigV2 signs every x-amz-* header, so S3 says SignatureDoesNotMatch; the search finds the extra one
+    url = boto3_client(signature_version="s3").generate_presigned_url(
+        "put_object", Params={"Bucket": "examplebucket", "Key": "a.txt", "ACL": "private"}, ExpiresIn=3600)
+    sent = {"x-amz-meta-wrong": "1"}
+    assert diagnose(url, headers=sent, secret_key=SECRET_KEY).codes == ["unsigned-amz-header", "sigv2-url"]
 
 
 def case_method_mismatch() -> None:

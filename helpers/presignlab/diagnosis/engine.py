@@ -103,7 +103,7 @@ def _explain(signer: Signer, url: PresignedUrl, received: SentRequest, sent: Sig
         else:
             comparison = compare_sigv2_strings_to_sign(signed.string_to_sign, sent.string_to_sign, titles=titles)
         text = candidate.description[0].upper() + candidate.description[1:]
-        return [finding(candidate.code, f"{text}: with that one change the URL's signature is reproduced exactly.",
+        return [finding(candidate.code, f"{text}. Making that one change reproduces the URL's signature exactly.",
                         strength=CONFIRMED, subject=candidate.subject,
                         evidence={"change": candidate.description})], comparison
     if any(f.code in _SIGNATURE_CODES and f.strength >= REPORTED for f in found) or any(

@@ -137,8 +137,10 @@ def _header_candidates(url: PresignedUrl, request: SentRequest) -> Iterator[Cand
             if value.strip() == (sent or "").strip():
                 continue
             shown = f"{name}: {value}" if value else f"no {name}"
-            yield Candidate(code, name, f"the URL was signed with {shown} but the request sends "
-                            + (f"{name}: {sent}" if sent else f"no {name}"), _with_header(request, name, value))
+            unsigned = url.version == "sigv2" and not value and name.startswith("x-amz-")
+            yield Candidate("unsigned-amz-header" if unsigned else code, name, f"the URL was signed with {shown} "
+                            "but the request sends " + (f"{name}: {sent}" if sent else f"no {name}"),
+                            _with_header(request, name, value or None))
 
 
 def _path_candidates(request: SentRequest) -> Iterator[Candidate]:
