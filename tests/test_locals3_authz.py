@@ -457,3 +457,26 @@ def test_copy_object_needs_read_on_the_source(aws: Any) -> None:
         PolicyDocument=doc(allow("s3:GetObject", f"arn:aws:s3:::{BUCKET}/src/*")),
     )
     assert check(user("leo"), "PUT", "dst/a", headers=copy) == "ok"
+
+
+def test_public_acl_allows_anonymous_reads_only_while_acls_count(aws: Any) -> None:
+    s3, _, _ = aws
+    s3.put_bucket_ownership_controls(
+        Bucket=BUCKET, OwnershipControls={"Rules": [{"ObjectOwnership": "ObjectWriter"}]}
+    )
+    s3.delete_public_access_block(Bucket=BUCKET)
+    s3.put_object(Bucket=BUCKET, Key="open", Body=b"1", ACL="public-read")
+    s3.put_object(Bucket=BUCKET, Key="closed", Body=b"1")
+    assert check(None, "GET", "open") == "ok"
+    assert check(None, "GET", "closed") == DENIED
+    assert check(None, "PUT", "open") == DENIED
+    s3.put_public_access_block(
+        Bucket=BUCKET,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": False,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": False,
+            "RestrictPublicBuckets": False,
+        },
+    )
+    assert check(None, "GET", "open") == DENIED

@@ -10,8 +10,10 @@ from presignlab.locals3.policy_eval import PolicyError, parse_policy
 from presignlab.locals3.public_access import (
     acl_body_is_owner_only,
     acl_is_public,
+    acl_permission,
     parse_bucket_policy,
     policy_is_public,
+    public_grants_allow,
 )
 
 
@@ -92,3 +94,15 @@ def test_parse_bucket_policy() -> None:
             json.dumps({"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}),
             "bkt",
         )
+
+
+def test_acl_permissions_and_public_grants() -> None:
+    assert acl_permission("s3:GetObject") == ("object", "READ")
+    assert acl_permission("s3:PutObject") == ("bucket", "WRITE")
+    assert acl_permission("s3:PutBucketPolicy") is None
+    read = frozenset({("AllUsers", "READ")})
+    assert public_grants_allow(read, "READ", signed=False)
+    assert not public_grants_allow(read, "WRITE", signed=True)
+    signed_only = frozenset({("AuthenticatedUsers", "FULL_CONTROL")})
+    assert public_grants_allow(signed_only, "WRITE", signed=True)
+    assert not public_grants_allow(signed_only, "READ", signed=False)

@@ -11,7 +11,10 @@ live from moto (:mod:`presignlab.locals3.authz_state`). The checks, in this orde
    policy must allow too. Root is allowed by identity, and may always Get/Put/Delete its own
    bucket's policy despite a Deny (S3 User Guide, "locked out of a bucket"). With
    RestrictPublicBuckets, public statements of a public bucket policy only serve callers of the
-   bucket owner's account. Refusal: 403 ``AccessDenied`` ``Access Denied`` (reference row 20).
+   bucket owner's account. On a bucket with ACLs enabled and IgnorePublicAcls off, a bucket or
+   object ACL grant to ``AllUsers`` (or, for signed callers, ``AuthenticatedUsers``) allows
+   like a bucket policy statement would. Refusal: 403 ``AccessDenied`` ``Access Denied``
+   (reference row 20).
 2. **Object Ownership.** On a ``BucketOwnerEnforced`` bucket, PutObject / CopyObject /
    CreateMultipartUpload / PostObject / PutObjectAcl / PutBucketAcl setting an ACL other than
    ``bucket-owner-full-control`` give 400 ``AccessControlListNotSupported`` ``The bucket does
@@ -33,8 +36,9 @@ UNCONFIRMED choices:
   default) gives 400 ``InvalidBucketAclWithObjectOwnership`` ``Bucket cannot have ACLs set with
   ObjectOwnership's BucketOwnerEnforced setting``;
 * a PutBucketPolicy body that cannot be parsed skips the BlockPublicPolicy check (the server
-  answers ``MalformedPolicy`` when it validates the body); object and bucket ACL grants are not
-  evaluated as permissions; the account-level Block Public Access is not modelled.
+  answers ``MalformedPolicy`` when it validates the body); ACL grants to canonical users or
+  e-mail addresses are not evaluated (only the public groups); the account-level Block Public
+  Access is not modelled.
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ from .authz_state import (
     apply_new_bucket_defaults,
     bucket_state,
     caller_policies,
+    public_acl_grants,
 )
 from .identity import Principal
 from .policy_eval import Decision, Policy, PolicyError, evaluate
@@ -55,8 +60,10 @@ from .public_access import (
     OWNER_FULL_CONTROL,
     acl_body_is_owner_only,
     acl_is_public,
+    acl_permission,
     parse_bucket_policy,
     policy_is_public,
+    public_grants_allow,
     public_statements,
 )
 from .s3_actions import S3Operation, s3_operation
@@ -110,6 +117,18 @@ def _resource_policy(state: BucketState, caller: Principal | None) -> Policy | N
     return Policy(kept, policy.version)
 
 
+def _acl_allows(caller: Principal | None, state: BucketState, action: str, resource: str) -> bool:
+    """Whether a public-group grant in an (enabled, not ignored) ACL allows ``action``."""
+    spec = acl_permission(action)
+    if spec is None or state.ownership == "BucketOwnerEnforced" or state.block.ignore_public_acls:
+        return False
+    _, _, key = resource.split(":::", 1)[-1].partition("/")
+    if spec[0] == "object" and not key:
+        return False
+    grants = public_acl_grants(state.name, key if spec[0] == "object" else None)
+    return public_grants_allow(grants, spec[1], signed=caller is not None)
+
+
 def _identity_decision(
     caller: Principal | None,
     mine: CallerPolicies,
@@ -158,10 +177,13 @@ def _check_iam(
     root_keeps = same_account and acts_as_root(caller) and action in _ROOT_KEEPS
     if "Deny" in (identity, resource_side) and not root_keeps:
         raise access_denied_error()
+    resource_allows = resource_side == "Allow" or (
+        state is not None and _acl_allows(caller, state, action, resource)
+    )
     if same_account:
-        allowed = "Allow" in (identity, resource_side) or root_keeps
+        allowed = identity == "Allow" or resource_allows or root_keeps
     else:
-        allowed = resource_side == "Allow" and (caller is None or identity == "Allow")
+        allowed = resource_allows and (caller is None or identity == "Allow")
     if not allowed:
         raise access_denied_error()
 

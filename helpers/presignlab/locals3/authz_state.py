@@ -4,7 +4,8 @@
   groups; for an assumed-role session the role's inline and attached policies (and its
   permissions boundary); a GetSessionToken session uses its user's; root needs none.
 * :func:`bucket_state`: the bucket's owner account, parsed policy, Block Public Access flags and
-  Object Ownership, from moto's S3 backends (any account: moto keeps one bucket namespace).
+  Object Ownership, from moto's S3 backends (any account: moto keeps one bucket namespace);
+  :func:`public_acl_grants`: what a bucket or object ACL grants to the public groups.
 * :func:`apply_new_bucket_defaults`: moto 5.2.5 creates buckets with neither a Public Access
   Block nor ownership controls; AWS, since April 2023, gives new buckets all four BPA settings
   on and ``BucketOwnerEnforced``. The server calls this after a successful CreateBucket;
@@ -38,8 +39,13 @@ __all__ = [
     "apply_new_bucket_defaults",
     "bucket_state",
     "caller_policies",
+    "public_acl_grants",
 ]
 
+_PUBLIC_GROUPS = {
+    "http://acs.amazonaws.com/groups/global/AllUsers": "AllUsers",
+    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers": "AuthenticatedUsers",
+}
 _NEW_BUCKET_BLOCK = {
     "BlockPublicAcls": "true",
     "IgnorePublicAcls": "true",
@@ -174,6 +180,22 @@ def bucket_state(name: str) -> BucketState | None:
         block=block,
         ownership=str(ownership) if ownership else "ObjectWriter",
     )
+
+
+def public_acl_grants(bucket: str, key: str | None = None) -> frozenset[tuple[str, str]]:
+    """``(group, permission)`` pairs the bucket's (or the object's latest version's) ACL grants
+    to ``AllUsers`` / ``AuthenticatedUsers``, e.g. ``("AllUsers", "READ")``."""
+    found = _bucket(bucket)
+    if found is None:
+        return frozenset()
+    target = found if key is None else found.keys.get(key)
+    out: set[tuple[str, str]] = set()
+    for grant in getattr(getattr(target, "acl", None), "grants", ()):
+        for grantee in grant.grantees:
+            group = _PUBLIC_GROUPS.get(getattr(grantee, "uri", "") or "")
+            if group:
+                out.update((group, str(p)) for p in grant.permissions)
+    return frozenset(out)
 
 
 def apply_new_bucket_defaults(account_id: str, bucket: str) -> None:

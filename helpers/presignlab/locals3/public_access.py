@@ -40,8 +40,10 @@ __all__ = [
     "PUBLIC_CANNED_ACLS",
     "acl_body_is_owner_only",
     "acl_is_public",
+    "acl_permission",
     "parse_bucket_policy",
     "policy_is_public",
+    "public_grants_allow",
     "public_statements",
 ]
 
@@ -51,6 +53,21 @@ _PUBLIC_GROUPS = (
     "acs.amazonaws.com/groups/global/AllUsers",
     "acs.amazonaws.com/groups/global/AuthenticatedUsers",
 )
+# IAM action -> (ACL of the "object" or the "bucket", ACL permission that grants it)
+_ACL_PERMISSION: dict[str, tuple[str, str]] = {
+    **dict.fromkeys(("s3:GetObject", "s3:GetObjectVersion"), ("object", "READ")),
+    **dict.fromkeys(("s3:GetObjectAcl", "s3:GetObjectVersionAcl"), ("object", "READ_ACP")),
+    **dict.fromkeys(("s3:PutObjectAcl", "s3:PutObjectVersionAcl"), ("object", "WRITE_ACP")),
+    **dict.fromkeys(
+        ("s3:ListBucket", "s3:ListBucketVersions", "s3:ListBucketMultipartUploads"),
+        ("bucket", "READ"),
+    ),
+    **dict.fromkeys(
+        ("s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"), ("bucket", "WRITE")
+    ),
+    "s3:GetBucketAcl": ("bucket", "READ_ACP"),
+    "s3:PutBucketAcl": ("bucket", "WRITE_ACP"),
+}
 _LIMITING_KEYS = frozenset(
     k.lower()
     for k in (
@@ -81,6 +98,25 @@ def acl_is_public(acl_headers: Mapping[str, str]) -> bool:
         return True
     grants = " ".join(v for n, v in acl_headers.items() if n.startswith("x-amz-grant-"))
     return any(group in grants for group in _PUBLIC_GROUPS)
+
+
+def acl_permission(action: str) -> tuple[str, str] | None:
+    """``("object" | "bucket", ACL permission)`` that grants IAM ``action``, or None.
+
+    S3 User Guide, "Access control list (ACL) overview", "Mapping of ACL permissions and access
+    policy permissions": READ on a bucket lists it, WRITE on a bucket creates and deletes its
+    objects, READ on an object reads it, READ_ACP / WRITE_ACP read and write the ACL itself.
+    """
+    return _ACL_PERMISSION.get(action)
+
+
+def public_grants_allow(
+    grants: frozenset[tuple[str, str]], permission: str, *, signed: bool
+) -> bool:
+    """Whether ``(group, permission)`` grants give ``permission`` to an anonymous (``signed``
+    false: ``AllUsers`` only) or a signed caller (also ``AuthenticatedUsers``)."""
+    groups = ("AllUsers", "AuthenticatedUsers") if signed else ("AllUsers",)
+    return any((g, p) in grants for g in groups for p in (permission, "FULL_CONTROL"))
 
 
 def acl_body_is_owner_only(body: bytes) -> bool:
