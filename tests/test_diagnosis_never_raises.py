@@ -19,10 +19,8 @@ FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCh
 def _check(result) -> None:  # type: ignore[no-untyped-def]
     assert result.verdict in ("ok", "problems", "invalid-input")
     assert "could not be diagnosed" not in (result.error or ""), result.error
-    text = json.dumps(result.to_dict()) + result.to_text(color=True)
+    text = json.dumps(result.to_dict()) + result.to_text(color=True) + result._repr_html_()
     assert SECRET_KEY not in text
-    if result.comparison is not None:
-        result.comparison._repr_html_()
 
 
 @FAST

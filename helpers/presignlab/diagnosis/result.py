@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 from ..presigned_url import PresignedUrl
@@ -82,6 +83,20 @@ class Diagnosis:
                          f"({'matches' if self.signature_matches else 'differs'})")
         lines += [f"note: {n}" for n in self.notes]
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        if self.verdict == "invalid-input":
+            return f"<p><b>invalid input</b>: {html.escape(self.error or '')}</p>"
+        rows = "".join(
+            f"<tr><td style='text-align:left'><code>{html.escape(f.code)}</code></td>"
+            f"<td style='text-align:left'>{html.escape(f.message)}</td>"
+            f"<td style='text-align:left'>{html.escape(f.fix)}</td></tr>"
+            for f in self.findings
+        )
+        table = (f"<table><thead><tr><th>code</th><th>message</th><th>fix</th></tr></thead>"
+                 f"<tbody>{rows}</tbody></table>") if rows else ""
+        comparison = self.comparison._repr_html_() if self.comparison is not None else ""
+        return f"<p><b>verdict: {html.escape(self.verdict)}</b></p>{table}{comparison}"
 
     def __str__(self) -> str:
         return self.to_text(color=False)
