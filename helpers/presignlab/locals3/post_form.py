@@ -97,7 +97,6 @@ class FormReader:
         self._buf = bytearray(b"\r\n")  # so the first delimiter looks like the others
         self._eof = False
         self._max_pre_data = max_pre_data
-        self._finished = False
         self.file_name: str | None = None
         self.file_content_type: str | None = None
         self.has_file = False
@@ -141,7 +140,6 @@ class FormReader:
         while len(self._buf) < 2 and self._fill():
             pass
         if self._buf[:2] == b"--":
-            self._finished = True
             return False
         self._take_until(b"\r\n", 256, malformed_post)  # transport padding, then CRLF
         return True

@@ -28,6 +28,9 @@ UNCONFIRMED choices:
   after substitution gives 400 InvalidArgument ``User key must have a length greater than 0.``
 * The missing-bucket check (404 NoSuchBucket, ``<BucketName>``) comes right after the
   Content-Type check. ``authorize`` receives None for an anonymous form (no signature, no policy).
+* moto's ``put_object`` takes bytes, so the spooled file is read into memory once, at the
+  store step, after every check has passed (the parser itself never holds it).
+* A versioned bucket's answer adds ``x-amz-version-id``.
 * ``tagging``, ``acl`` and SSE fields are stored as nothing more than policy-checked fields.
 """
 
@@ -132,13 +135,16 @@ def _redirect(url: str | None) -> str | None:
     return url if parts.scheme and parts.netloc else None
 
 
-def _answer(fields: Sequence[tuple[str, str]], bucket: str, key: str, etag: str, location: str) -> PostResult:
+def _answer(
+    fields: Sequence[tuple[str, str]], bucket: str, key: str, etag: str, location: str, version: str | None
+) -> PostResult:
+    versioned = [] if version in (None, "null") else [("x-amz-version-id", str(version))]
     redirect = _redirect(form_field(fields, "success_action_redirect") or form_field(fields, "redirect"))
     if redirect is not None:
         query = f"bucket={quote(bucket, safe='')}&key={quote(key, safe='')}&etag={quote(etag, safe='')}"
         joiner = "&" if urlsplit(redirect).query else ("" if redirect.endswith("?") else "?")
-        return PostResult(303, [("Location", f"{redirect}{joiner}{query}")], b"", key, etag)
-    headers = [("ETag", etag), ("Location", location)]
+        return PostResult(303, [("Location", f"{redirect}{joiner}{query}"), *versioned], b"", key, etag)
+    headers = [("ETag", etag), ("Location", location), *versioned]
     status = (form_field(fields, "success_action_status") or "").strip()
     if status == "201":
         body = (
@@ -191,4 +197,4 @@ def handle_post(
         authorize(None if credential is None else credential.principal, key)
         stored = _store(account_id, bucket, key, spool, fields)
     location = location_for(key) if location_for else f"/{quote(bucket)}/{quote(key)}"
-    return _answer(fields, bucket, key, str(stored.etag), location)
+    return _answer(fields, bucket, key, str(stored.etag), location, getattr(stored, "version_id", None))
