@@ -262,3 +262,13 @@ def test_a_correct_request_is_ok() -> None:
 
 def test_regions_are_the_commercial_ones() -> None:
     assert len(AWS_REGIONS) == len(set(AWS_REGIONS)) >= 30 and "us-east-1" in AWS_REGIONS
+
+
+def test_a_javascript_sdk_v3_shaped_url_is_ok() -> None:
+    """JS v3 adds X-Amz-Content-Sha256 and x-id and sorts the query, signature included."""
+    url = v4("k.txt?X-Amz-Content-Sha256=UNSIGNED-PAYLOAD&x-id=PutObject")
+    base, query = url.split("?")
+    shuffled = f"{base}?{'&'.join(sorted(query.split('&')))}"
+    assert not shuffled.endswith(url[-20:])  # the signature is no longer last
+    assert diagnose(shuffled, now=SOON).verdict == "ok"
+    assert diagnose(shuffled, now=SOON, secret_key=SECRET_KEY).signature_matches is True
