@@ -208,6 +208,8 @@ def case_wrong_secret_key() -> None:
     url = v4(headers=PNG, secret="a-different-secret-key-of-the-same-account")
     result = diagnose(url, headers=PNG, secret_key=SECRET_KEY, now=SOON)
     assert result.codes == ["wrong-secret-key"] and result.signature_matches is False
+    padded = diagnose(v4(headers=PNG), headers=PNG, secret_key=SECRET_KEY + "\n", now=SOON)
+    assert padded.codes == ["wrong-secret-key"] and "white space" in padded.findings[0].message
 
 
 def case_signature_mismatch_unexplained() -> None:

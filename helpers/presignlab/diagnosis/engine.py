@@ -112,6 +112,10 @@ def _explain(signer: Signer, url: PresignedUrl, received: SentRequest, sent: Sig
         return [finding("signature-mismatch-unexplained", "No single change to the request reproduces the "
                         "URL's signature, and the request does not match the URL (see the other findings).",
                         strength=CONFIRMED)], None
+    stripped = signer.stripped()
+    if stripped is not None and stripped.matches(stripped.sign(received)):
+        return [finding("wrong-secret-key", "The secret key given has leading or trailing white space; "
+                        "without it the URL's signature is reproduced exactly.", strength=CONFIRMED)], None
     guessed = [h for h in url.signed_headers if h != "host" and h not in COMMON_VALUES]
     extra = f" (unless the signer used values for {', '.join(guessed)} other than those sent)" if guessed else ""
     return [finding("wrong-secret-key", "The request matches the URL and no single change reproduces the "

@@ -97,6 +97,10 @@ class Signer:
         self._keys = {self.region: sigv4.signing_key(secret_key, self._date, self.region, self.service)}
         self._expires = url.param("Expires") or ""
 
+    def stripped(self) -> Signer | None:
+        """A signer for the same URL with the secret's surrounding white space removed, if it has any."""
+        return Signer(self.url, self._secret.strip()) if self._secret != self._secret.strip() else None
+
     def sign(self, request: SentRequest, region: str | None = None) -> Signed:
         """Canonical request, string to sign and signature for ``request`` (and ``region``)."""
         if self.version == "sigv2":
