@@ -36,7 +36,9 @@ def options(path: str = "/bucket/key", **headers: str) -> SentRequest:
     return SentRequest("OPTIONS", "127.0.0.1:9000", path, (), pairs)
 
 
-def refused(request: SentRequest, *, key: str | None = "key", rules: Any = RULES, exists: bool = True) -> S3Error:
+def refused(
+    request: SentRequest, *, key: str | None = "key", rules: Any = RULES, exists: bool = True
+) -> S3Error:
     with pytest.raises(S3Error) as info:
         preflight(request, bucket="bucket", key=key, rules=rules, bucket_exists=exists)
     return info.value
@@ -48,18 +50,27 @@ def shape(err: S3Error) -> tuple[int, str, str, tuple[tuple[str, str], ...]]:
 
 # -- no Origin -------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(("rules", "exists"), [(RULES, True), ([], True), (None, False)])
 def test_no_origin_is_bad_request_even_without_bucket(rules: Any, exists: bool) -> None:
     err = refused(options(Access_Control_Request_Method="PUT"), rules=rules, exists=exists)
-    assert shape(err) == (400, "BadRequest", "Insufficient information. Origin request header needed.", ())
+    assert shape(err) == (
+        400,
+        "BadRequest",
+        "Insufficient information. Origin request header needed.",
+        (),
+    )
 
 
 def test_referer_is_not_an_origin() -> None:
-    err = refused(options(Referer="http://localhost:8888/page", Access_Control_Request_Method="GET"))
+    err = refused(
+        options(Referer="http://localhost:8888/page", Access_Control_Request_Method="GET")
+    )
     assert err.code == "BadRequest"
 
 
 # -- no configuration / no bucket ------------------------------------------------------------
+
 
 @pytest.mark.parametrize(("method", "echoed"), [("PUT", "PUT"), (None, "OPTIONS")])
 def test_no_cors_config(method: str | None, echoed: str) -> None:
@@ -68,7 +79,9 @@ def test_no_cors_config(method: str | None, echoed: str) -> None:
         headers["Access_Control_Request_Method"] = method
     err = refused(options(**headers), key="key", rules=[])
     assert shape(err) == (
-        403, "AccessForbidden", "CORSResponse: CORS is not enabled for this bucket.",
+        403,
+        "AccessForbidden",
+        "CORSResponse: CORS is not enabled for this bucket.",
         (("Method", echoed), ("ResourceType", "BUCKET")),
     )
 
@@ -80,39 +93,55 @@ def test_bucket_not_found(method: str | None, echoed: str) -> None:
         headers["Access_Control_Request_Method"] = method
     err = refused(options(**headers), rules=None, exists=False)
     assert shape(err) == (
-        403, "AccessForbidden", "CORSResponse: Bucket not found", (("Method", echoed), ("ResourceType", "BUCKET"))
+        403,
+        "AccessForbidden",
+        "CORSResponse: Bucket not found",
+        (("Method", echoed), ("ResourceType", "BUCKET")),
     )
 
 
 # -- no rule matches -------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "headers",
     [
         {"Origin": "http://other.test", "Access_Control_Request_Method": "PUT"},
         {"Origin": "http://localhost:8888", "Access_Control_Request_Method": "DELETE"},
-        {"Origin": "http://localhost:8888", "Access_Control_Request_Method": "PUT",
-         "Access_Control_Request_Headers": "x-custom"},
+        {
+            "Origin": "http://localhost:8888",
+            "Access_Control_Request_Method": "PUT",
+            "Access_Control_Request_Headers": "x-custom",
+        },
         {"Origin": "http://test.origin.com/", "Access_Control_Request_Method": "POST"},
-        {"Origin": "http://test.origin.com", "Access_Control_Request_Method": "POST",
-         "Access_Control_Request_Headers": "content-type"},
+        {
+            "Origin": "http://test.origin.com",
+            "Access_Control_Request_Method": "POST",
+            "Access_Control_Request_Headers": "content-type",
+        },
     ],
 )
 def test_no_rule_matches_object(headers: dict[str, str]) -> None:
     err = refused(options(**headers), key="key")
     assert shape(err) == (
-        403, "AccessForbidden", NOT_ALLOWED_MESSAGE,
+        403,
+        "AccessForbidden",
+        NOT_ALLOWED_MESSAGE,
         (("Method", headers["Access_Control_Request_Method"]), ("ResourceType", "OBJECT")),
     )
     assert "evalution" in err.message
 
 
 def test_no_rule_matches_bucket() -> None:
-    err = refused(options("/bucket", Origin="http://other.test", Access_Control_Request_Method="PUT"), key=None)
+    err = refused(
+        options("/bucket", Origin="http://other.test", Access_Control_Request_Method="PUT"),
+        key=None,
+    )
     assert tuple(err.extra) == (("Method", "PUT"), ("ResourceType", "BUCKET"))
 
 
 # -- a rule matches --------------------------------------------------------------------------
+
 
 def test_preflight_match_headers() -> None:
     request = options(
@@ -150,7 +179,8 @@ def test_subdomain_wildcard_origin_is_echoed() -> None:
 
 def test_allowed_headers_case_insensitive_and_spaces_optional() -> None:
     request = options(
-        Origin="http://localhost:8888", Access_Control_Request_Method="GET",
+        Origin="http://localhost:8888",
+        Access_Control_Request_Method="GET",
         Access_Control_Request_Headers="CONTENT-TYPE, x-amz-date",
     )
     headers = dict(preflight(request, bucket="bucket", key="key", rules=RULES, bucket_exists=True))
@@ -160,14 +190,21 @@ def test_allowed_headers_case_insensitive_and_spaces_optional() -> None:
 def test_first_matching_rule_wins() -> None:
     rules = [
         {"AllowedOrigins": ["*"], "AllowedMethods": ["GET"], "MaxAgeSeconds": 1},
-        {"AllowedOrigins": ["http://localhost:8888"], "AllowedMethods": ["GET"], "MaxAgeSeconds": 2},
+        {
+            "AllowedOrigins": ["http://localhost:8888"],
+            "AllowedMethods": ["GET"],
+            "MaxAgeSeconds": 2,
+        },
     ]
     request = options(Origin="http://localhost:8888", Access_Control_Request_Method="GET")
     headers = dict(preflight(request, bucket="bucket", key="key", rules=rules, bucket_exists=True))
-    assert headers["Access-Control-Max-Age"] == "1" and headers["Access-Control-Allow-Origin"] == "*"
+    assert (
+        headers["Access-Control-Max-Age"] == "1" and headers["Access-Control-Allow-Origin"] == "*"
+    )
 
 
 # -- actual requests -------------------------------------------------------------------------
+
 
 def test_actual_request_gets_the_same_headers() -> None:
     request = SentRequest("PUT", "h", "/bucket/key", (), (("Origin", "http://localhost:8888"),))
@@ -183,12 +220,20 @@ def test_actual_request_gets_the_same_headers() -> None:
 
 @pytest.mark.parametrize(
     ("method", "origin", "rules"),
-    [("DELETE", "http://localhost:8888", RULES), ("GET", None, RULES), ("GET", "http://localhost:8888", []),
-     ("PUT", "http://other.test", RULES)],
+    [
+        ("DELETE", "http://localhost:8888", RULES),
+        ("GET", None, RULES),
+        ("GET", "http://localhost:8888", []),
+        ("PUT", "http://other.test", RULES),
+    ],
 )
-def test_actual_request_without_match_gets_nothing(method: str, origin: str | None, rules: Any) -> None:
+def test_actual_request_without_match_gets_nothing(
+    method: str, origin: str | None, rules: Any
+) -> None:
     headers = (("Origin", origin),) if origin else ()
-    assert actual_response_headers(SentRequest(method, "h", "/bucket/key", (), headers), rules) == []
+    assert (
+        actual_response_headers(SentRequest(method, "h", "/bucket/key", (), headers), rules) == []
+    )
 
 
 def test_strip_moto_cors_headers() -> None:
@@ -201,11 +246,14 @@ def test_strip_moto_cors_headers() -> None:
         ("ETag", '"x"'),
     ]
     assert strip_moto_cors_headers(headers) == [
-        ("Content-Type", "text/plain"), ("Vary", "Accept-Encoding"), ("ETag", '"x"')
+        ("Content-Type", "text/plain"),
+        ("Vary", "Accept-Encoding"),
+        ("ETag", '"x"'),
     ]
 
 
 # -- rules from moto -------------------------------------------------------------------------
+
 
 def test_bucket_cors_rules_from_moto() -> None:
     with mock_aws():

@@ -8,7 +8,12 @@ import zlib
 
 import pytest
 from presignlab.locals3.checksums import ALGORITHMS, b64_digest, new_digest
-from presignlab.locals3.integrity import BodyVerifier, DigestSpec, check_preconditions, check_put_headers
+from presignlab.locals3.integrity import (
+    BodyVerifier,
+    DigestSpec,
+    check_preconditions,
+    check_put_headers,
+)
 from presignlab.locals3.s3_error import S3Error
 
 BODY = b"hello, presigned world"
@@ -26,7 +31,9 @@ def refused(call: object, *args: object, **kwargs: object) -> S3Error:
     return info.value
 
 
-def verify(spec: DigestSpec, body: bytes = BODY, trailers: tuple[tuple[str, str], ...] = ()) -> dict[str, str]:
+def verify(
+    spec: DigestSpec, body: bytes = BODY, trailers: tuple[tuple[str, str], ...] = ()
+) -> dict[str, str]:
     verifier = BodyVerifier(spec)
     for start in range(0, len(body), 5):
         verifier(body[start : start + 5])
@@ -35,10 +42,16 @@ def verify(spec: DigestSpec, body: bytes = BODY, trailers: tuple[tuple[str, str]
 
 # -- checksum algorithms ---------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("algorithm", "check"),
-    [("CRC32", "cbf43926"), ("CRC32C", "e3069283"), ("CRC64NVME", "ae8b14860a799888"),
-     ("SHA1", hashlib.sha1(b"123456789").hexdigest()), ("SHA256", hashlib.sha256(b"123456789").hexdigest())],
+    [
+        ("CRC32", "cbf43926"),
+        ("CRC32C", "e3069283"),
+        ("CRC64NVME", "ae8b14860a799888"),
+        ("SHA1", hashlib.sha1(b"123456789").hexdigest()),
+        ("SHA256", hashlib.sha256(b"123456789").hexdigest()),
+    ],
 )
 def test_check_values(algorithm: str, check: str) -> None:
     digest = new_digest(algorithm.lower())
@@ -48,23 +61,38 @@ def test_check_values(algorithm: str, check: str) -> None:
 
 
 def test_crc32_is_zlib() -> None:
-    assert b64_digest("CRC32", BODY) == base64.b64encode(zlib.crc32(BODY).to_bytes(4, "big")).decode()
+    assert (
+        b64_digest("CRC32", BODY) == base64.b64encode(zlib.crc32(BODY).to_bytes(4, "big")).decode()
+    )
 
 
 # -- header checks (before the body) ---------------------------------------------------------
 
+
 def test_if_none_match_other_than_star_is_not_implemented() -> None:
     assert shape(refused(check_put_headers, [("If-None-Match", '"abc"')])) == (
-        501, "NotImplemented", "A header you provided implies functionality that is not implemented",
-        (("Header", "If-None-Match"),
-         ("additionalMessage", "We don't accept the provided value of If-None-Match header for this API")),
+        501,
+        "NotImplemented",
+        "A header you provided implies functionality that is not implemented",
+        (
+            ("Header", "If-None-Match"),
+            (
+                "additionalMessage",
+                "We don't accept the provided value of If-None-Match header for this API",
+            ),
+        ),
     )
 
 
-@pytest.mark.parametrize("value", ["not-base64!", base64.b64encode(b"short").decode(), "MTIzNDU2Nzg5MDEyMzQ1Ng"])
+@pytest.mark.parametrize(
+    "value", ["not-base64!", base64.b64encode(b"short").decode(), "MTIzNDU2Nzg5MDEyMzQ1Ng"]
+)
 def test_malformed_content_md5(value: str) -> None:
     assert shape(refused(check_put_headers, [("Content-MD5", value)])) == (
-        400, "InvalidDigest", "The Content-MD5 you specified was invalid.", (("Content-MD5", value),)
+        400,
+        "InvalidDigest",
+        "The Content-MD5 you specified was invalid.",
+        (("Content-MD5", value),),
     )
 
 
@@ -72,13 +100,24 @@ def test_malformed_content_md5(value: str) -> None:
 @pytest.mark.parametrize("value", ["@@@", "AAAA", base64.b64encode(b"x" * 40).decode()])
 def test_malformed_checksum(algorithm: str, value: str) -> None:
     err = refused(check_put_headers, [(f"x-amz-checksum-{algorithm}", value)])
-    assert shape(err) == (400, "InvalidRequest", f"Value for x-amz-checksum-{algorithm} header is invalid.", ())
+    assert shape(err) == (
+        400,
+        "InvalidRequest",
+        f"Value for x-amz-checksum-{algorithm} header is invalid.",
+        (),
+    )
 
 
 def test_two_checksum_headers() -> None:
-    headers = [("x-amz-checksum-crc32", b64_digest("CRC32", BODY)), ("x-amz-checksum-sha1", b64_digest("SHA1", BODY))]
+    headers = [
+        ("x-amz-checksum-crc32", b64_digest("CRC32", BODY)),
+        ("x-amz-checksum-sha1", b64_digest("SHA1", BODY)),
+    ]
     assert shape(refused(check_put_headers, headers)) == (
-        400, "InvalidRequest", "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.", ()
+        400,
+        "InvalidRequest",
+        "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.",
+        (),
     )
 
 
@@ -91,14 +130,22 @@ def test_valid_headers_give_a_spec() -> None:
 
 def test_checksum_hoisted_to_the_query() -> None:
     value = b64_digest("CRC32", BODY)
-    assert check_put_headers([], hoisted=[("x-amz-checksum-crc32", value)]) == DigestSpec(None, "CRC32", value)
+    assert check_put_headers([], hoisted=[("x-amz-checksum-crc32", value)]) == DigestSpec(
+        None, "CRC32", value
+    )
 
 
 # -- preconditions against the current object ------------------------------------------------
 
+
 def test_if_none_match_star_and_object_exists() -> None:
     err = refused(check_preconditions, [("If-None-Match", "*")], key="k", current_etag='"abc"')
-    assert shape(err) == (412, "PreconditionFailed", PRECONDITION, (("Condition", "If-None-Match"),))
+    assert shape(err) == (
+        412,
+        "PreconditionFailed",
+        PRECONDITION,
+        (("Condition", "If-None-Match"),),
+    )
     check_preconditions([("If-None-Match", "*")], key="k", current_etag=None)
 
 
@@ -110,22 +157,35 @@ def test_if_match_mismatch() -> None:
 
 
 def test_if_match_on_missing_key_is_no_such_key() -> None:
-    err = refused(check_preconditions, [("If-Match", '"abc"')], key="photos/a.jpg", current_etag=None)
-    assert shape(err) == (404, "NoSuchKey", "The specified key does not exist.", (("Key", "photos/a.jpg"),))
+    err = refused(
+        check_preconditions, [("If-Match", '"abc"')], key="photos/a.jpg", current_etag=None
+    )
+    assert shape(err) == (
+        404,
+        "NoSuchKey",
+        "The specified key does not exist.",
+        (("Key", "photos/a.jpg"),),
+    )
 
 
 # -- streaming verification ------------------------------------------------------------------
 
+
 def test_matching_digests_pass() -> None:
     value = b64_digest("SHA256", BODY)
-    assert verify(DigestSpec(MD5, "SHA256", value)) == {"content-md5": MD5, "x-amz-checksum-sha256": value}
+    assert verify(DigestSpec(MD5, "SHA256", value)) == {
+        "content-md5": MD5,
+        "x-amz-checksum-sha256": value,
+    }
 
 
 def test_content_md5_mismatch() -> None:
     sent = base64.b64encode(hashlib.md5(b"other").digest()).decode()
     err = refused(verify, DigestSpec(sent))
     assert shape(err) == (
-        400, "BadDigest", "The Content-MD5 you specified did not match what we received.",
+        400,
+        "BadDigest",
+        "The Content-MD5 you specified did not match what we received.",
         (("ExpectedDigest", hashlib.md5(b"other").hexdigest()), ("CalculatedDigest", MD5)),
     )
 
@@ -140,14 +200,22 @@ def test_content_md5_mismatch_upload_part_echoes_base64() -> None:
 @pytest.mark.parametrize("algorithm", ALGORITHMS)
 def test_checksum_mismatch(algorithm: str) -> None:
     err = refused(verify, DigestSpec(None, algorithm, b64_digest(algorithm, b"other")))
-    assert shape(err) == (400, "BadDigest", f"The {algorithm} you specified did not match the calculated checksum.", ())
+    assert shape(err) == (
+        400,
+        "BadDigest",
+        f"The {algorithm} you specified did not match the calculated checksum.",
+        (),
+    )
 
 
 def test_trailer_checksum() -> None:
     spec = check_put_headers([("x-amz-trailer", "x-amz-checksum-crc32")])
     assert spec == DigestSpec(None, "CRC32", None)
     verify(spec, trailers=(("x-amz-checksum-crc32", b64_digest("CRC32", BODY)),))
-    assert refused(verify, spec, trailers=(("x-amz-checksum-crc32", b64_digest("CRC32", b"x")),)).code == "BadDigest"
+    assert (
+        refused(verify, spec, trailers=(("x-amz-checksum-crc32", b64_digest("CRC32", b"x")),)).code
+        == "BadDigest"
+    )
 
 
 def test_current_etag_from_moto() -> None:

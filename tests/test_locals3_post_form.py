@@ -1,4 +1,4 @@
-"""The streaming multipart reader of presigned POST: any chunking of the body reads the same form."""
+"""The streaming multipart reader of presigned POST: any chunking reads the same form."""
 
 from __future__ import annotations
 
@@ -24,14 +24,22 @@ class Trickle:
         return self._data.read(min(size, self._step))
 
 
+def part(name: str, value: str) -> bytes:
+    disposition = f'Content-Disposition: form-data; name="{name}"'
+    return f"--{BOUNDARY}\r\n{disposition}\r\n\r\n{value}\r\n".encode()
+
+
 def body(fields: list[tuple[str, str]], content: bytes, tail: list[tuple[str, str]]) -> bytes:
     out = io.BytesIO(b"preamble\r\n")
     for name, value in fields:
-        out.write(f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
-    out.write(f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="File"; filename="a b.txt"\r\n\r\n'.encode())
+        out.write(part(name, value))
+    out.write(
+        f"--{BOUNDARY}\r\n".encode()
+        + b'Content-Disposition: form-data; name="File"; filename="a b.txt"\r\n\r\n'
+    )
     out.write(content + b"\r\n")
     for name, value in tail:
-        out.write(f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+        out.write(part(name, value))
     out.write(f"--{BOUNDARY}--\r\n".encode())
     return out.getvalue()
 
@@ -49,7 +57,9 @@ def test_any_chunking_reads_the_same_form(values: list[str], content: bytes, ste
     assert reader.read_fields() == fields
     assert reader.has_file and reader.file_name == "a b.txt"
     spool, size = reader.spool_file()
-    assert spool.read() == content + b"\r\n--" + BOUNDARY.encode()[:-1] and size == len(content) + 17
+    assert (
+        spool.read() == content + b"\r\n--" + BOUNDARY.encode()[:-1] and size == len(content) + 17
+    )
 
 
 def test_boundary_from_content_type() -> None:

@@ -106,4 +106,3 @@ def b64_digest(algorithm: str, data: bytes) -> str:
     digest = new_digest(algorithm)
     digest.update(data)
     return base64.b64encode(digest.digest()).decode("ascii")
-

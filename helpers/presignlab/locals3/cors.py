@@ -11,7 +11,8 @@ Rules are CORSRules in boto3's shape: ``AllowedOrigins``, ``AllowedMethods``, an
 ``AllowedHeaders``, ``ExposeHeaders``, ``MaxAgeSeconds``, ``ID``.
 :func:`bucket_cors_rules` reads them from moto's S3 backend. moto's server also answers CORS by
 itself (flask-cors on every response, getmoto/moto#8410, plus its own S3 rule matching):
-:func:`strip_moto_cors_headers` removes all of that before :func:`actual_response_headers` adds ours.
+:func:`strip_moto_cors_headers` removes all of that before :func:`actual_response_headers`
+adds ours.
 
 UNCONFIRMED choices:
 
@@ -107,7 +108,9 @@ def _headers_for(rule: CorsRule, allow_origin: str, requested: list[str]) -> lis
 
 
 def _forbidden(message: str, method: str, resource_type: str) -> S3Error:
-    return S3Error(403, "AccessForbidden", message, (("Method", method), ("ResourceType", resource_type)))
+    return S3Error(
+        403, "AccessForbidden", message, (("Method", method), ("ResourceType", resource_type))
+    )
 
 
 def preflight(
@@ -139,8 +142,10 @@ def preflight(
     return [("Content-Length", "0"), *_headers_for(rule, allow_origin, requested)]
 
 
-def actual_response_headers(request: SentRequest, rules: Sequence[CorsRule] | None) -> list[tuple[str, str]]:
-    """The Access-Control-* headers to add to a GET/PUT/POST/HEAD/DELETE answer ([] if none apply)."""
+def actual_response_headers(
+    request: SentRequest, rules: Sequence[CorsRule] | None
+) -> list[tuple[str, str]]:
+    """The Access-Control-* headers for a GET/PUT/POST/HEAD/DELETE answer ([] if none apply)."""
     origin = request.header("origin")
     if not origin or not rules:
         return []
@@ -163,7 +168,9 @@ def strip_moto_cors_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[st
         if lower.startswith("access-control-"):
             continue
         if lower == "vary":
-            kept = [v.strip() for v in value.split(",") if v.strip() and v.strip().lower() != "origin"]
+            kept = [
+                v.strip() for v in value.split(",") if v.strip() and v.strip().lower() != "origin"
+            ]
             if not kept:
                 continue
             value = ", ".join(kept)

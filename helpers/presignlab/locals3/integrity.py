@@ -1,4 +1,4 @@
-"""PutObject preconditions and digests, checked the way Amazon S3 checks them (reference rows 23–24d).
+"""PutObject preconditions and digests, checked as Amazon S3 checks them (reference rows 23–24d).
 
 Three steps, for the server to call in this order:
 
@@ -83,7 +83,9 @@ def _strict_b64(value: str, size: int) -> bytes | None:
     return raw if len(raw) == size else None
 
 
-def check_put_headers(headers: HeaderPairs, *, hoisted: Iterable[tuple[str, str]] = ()) -> DigestSpec:
+def check_put_headers(
+    headers: HeaderPairs, *, hoisted: Iterable[tuple[str, str]] = ()
+) -> DigestSpec:
     """Rows 23a, 24a, 24b, 24d: reject bad conditional/digest headers before reading the body."""
     if_none_match = _values(headers, "if-none-match")
     if if_none_match and ",".join(if_none_match).strip() != "*":
@@ -93,19 +95,29 @@ def check_put_headers(headers: HeaderPairs, *, hoisted: Iterable[tuple[str, str]
             "A header you provided implies functionality that is not implemented",
             (
                 ("Header", "If-None-Match"),
-                ("additionalMessage", "We don't accept the provided value of If-None-Match header for this API"),
+                (
+                    "additionalMessage",
+                    "We don't accept the provided value of If-None-Match header for this API",
+                ),
             ),
         )
     md5 = _values(headers, "content-md5")
     content_md5 = ",".join(md5) if md5 else None
     if content_md5 is not None and _strict_b64(content_md5, 16) is None:
         raise S3Error(
-            400, "InvalidDigest", "The Content-MD5 you specified was invalid.", (("Content-MD5", content_md5),)
+            400,
+            "InvalidDigest",
+            "The Content-MD5 you specified was invalid.",
+            (("Content-MD5", content_md5),),
         )
     found: dict[str, str] = {}
     for name, value in [*header_pairs(headers), *hoisted]:
         lower = name.lower()
-        if lower.startswith(CHECKSUM_PREFIX) and lower not in found and lower[len(CHECKSUM_PREFIX):] != "type":
+        if (
+            lower.startswith(CHECKSUM_PREFIX)
+            and lower not in found
+            and lower[len(CHECKSUM_PREFIX) :] != "type"
+        ):
             found[lower] = value
     trailer = ",".join(_values(headers, "x-amz-trailer")).strip().lower()
     if trailer.startswith(CHECKSUM_PREFIX) and trailer not in found:
@@ -119,7 +131,7 @@ def check_put_headers(headers: HeaderPairs, *, hoisted: Iterable[tuple[str, str]
     if not found:
         return DigestSpec(content_md5)
     name, value = next(iter(found.items()))
-    algorithm = name[len(CHECKSUM_PREFIX):].upper()
+    algorithm = name[len(CHECKSUM_PREFIX) :].upper()
     if name == trailer and value == "":
         if algorithm not in DIGEST_SIZES:
             raise S3Error(400, "InvalidRequest", f"Value for {name} trailing header is invalid.")
@@ -134,21 +146,25 @@ def _etags(value: str) -> set[str]:
 
 
 def check_preconditions(headers: HeaderPairs, *, key: str, current_etag: str | None) -> None:
-    """Rows 23 and 23b: conditional writes against the current object (``current_etag`` None: absent)."""
+    """Rows 23 and 23b: conditional writes against the current object (None: no object)."""
     if_match = _values(headers, "if-match")
     if if_match:
         if current_etag is None:
             raise S3Error(404, "NoSuchKey", "The specified key does not exist.", (("Key", key),))
         wanted = _etags(",".join(if_match))
         if "*" not in wanted and current_etag.strip('"') not in wanted:
-            raise S3Error(412, "PreconditionFailed", PRECONDITION_MESSAGE, (("Condition", "If-Match"),))
+            raise S3Error(
+                412, "PreconditionFailed", PRECONDITION_MESSAGE, (("Condition", "If-Match"),)
+            )
     if_none_match = _values(headers, "if-none-match")
     if if_none_match and current_etag is not None:
-        raise S3Error(412, "PreconditionFailed", PRECONDITION_MESSAGE, (("Condition", "If-None-Match"),))
+        raise S3Error(
+            412, "PreconditionFailed", PRECONDITION_MESSAGE, (("Condition", "If-None-Match"),)
+        )
 
 
 def current_etag(account_id: str, bucket: str, key: str) -> str | None:
-    """The ETag (quoted) of the current version of ``key`` in moto, or None (absent, delete marker)."""
+    """The quoted ETag of the current version of ``key`` in moto; None if absent or deleted."""
     from moto.s3.models import FakeKey, s3_backends
 
     found = s3_backends[account_id]["aws"].buckets.get(bucket)
@@ -206,9 +222,13 @@ class BodyVerifier:
             if sent is None:
                 sent = next((v.strip() for n, v in trailers if n.lower() == name), None)
                 if sent is None or _strict_b64(sent, DIGEST_SIZES[algorithm]) is None:
-                    raise S3Error(400, "InvalidRequest", f"Value for {name} trailing header is invalid.")
+                    raise S3Error(
+                        400, "InvalidRequest", f"Value for {name} trailing header is invalid."
+                    )
             if calculated != sent:
                 raise S3Error(
-                    400, "BadDigest", f"The {algorithm} you specified did not match the calculated checksum."
+                    400,
+                    "BadDigest",
+                    f"The {algorithm} you specified did not match the calculated checksum.",
                 )
         return dict(self.computed)

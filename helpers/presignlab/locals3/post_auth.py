@@ -3,7 +3,8 @@
 The form is signed over the ``policy`` field exactly as sent (its base64 text):
 
 * SigV4 (``x-amz-algorithm`` … ``x-amz-signature``): the hex HMAC-SHA256 of the policy under
-  the signing key derived from the ``x-amz-credential`` scope (:func:`presignlab.sigv4.signing_key`);
+  the signing key derived from the ``x-amz-credential`` scope
+  (:func:`presignlab.sigv4.signing_key`);
 * SigV2 (``AWSAccessKeyId`` + ``signature``): the base64 HMAC-SHA1 of the policy
   (:func:`presignlab.sigv2.signature_v2`).
 
@@ -51,9 +52,13 @@ def form_field(fields: Sequence[tuple[str, str]], name: str) -> str | None:
 
 
 def missing_field(name: str) -> S3Error:
-    """400 InvalidArgument ``Bucket POST must contain a field named '<name>'.  If it is …`` (two spaces)."""
+    """400 InvalidArgument ``Bucket POST must contain a field named '<name>'.  If …``.
+
+    Note the two spaces after the first period, as AWS writes it.
+    """
     return invalid_argument(
-        f"Bucket POST must contain a field named '{name}'.  If it is specified, please check the order of the fields.",
+        f"Bucket POST must contain a field named '{name}'.  "
+        "If it is specified, please check the order of the fields.",
         name,
         "",
     )
@@ -70,7 +75,9 @@ def _require(fields: Sequence[tuple[str, str]], names: Sequence[str]) -> list[st
 
 
 def _same(expected: str, provided: str) -> bool:
-    return hmac.compare_digest(expected.encode("ascii"), provided.encode("utf-8", "surrogateescape"))
+    return hmac.compare_digest(
+        expected.encode("ascii"), provided.encode("utf-8", "surrogateescape")
+    )
 
 
 def authenticate_form(

@@ -53,13 +53,19 @@ class Readable(Protocol):
 def malformed_post() -> S3Error:
     """400 MalformedPOSTRequest."""
     return S3Error(
-        400, "MalformedPOSTRequest", "The body of your POST request is not well-formed multipart/form-data."
+        400,
+        "MalformedPOSTRequest",
+        "The body of your POST request is not well-formed multipart/form-data.",
     )
 
 
 def too_many_files() -> S3Error:
     """400 IncorrectNumberOfFilesInPostRequest (more or fewer than one file)."""
-    return S3Error(400, "IncorrectNumberOfFilesInPostRequest", "POST requires exactly one file upload per request.")
+    return S3Error(
+        400,
+        "IncorrectNumberOfFilesInPostRequest",
+        "POST requires exactly one file upload per request.",
+    )
 
 
 def _pre_data_too_large() -> S3Error:
@@ -91,7 +97,9 @@ def boundary_of(content_type: str) -> str:
 class FormReader:
     """A streaming ``multipart/form-data`` reader for one POST body."""
 
-    def __init__(self, stream: Readable, boundary: str, *, max_pre_data: int = MAX_PRE_DATA) -> None:
+    def __init__(
+        self, stream: Readable, boundary: str, *, max_pre_data: int = MAX_PRE_DATA
+    ) -> None:
         self._stream = stream
         self._delimiter = b"\r\n--" + boundary.encode("latin-1")
         self._buf = bytearray(b"\r\n")  # so the first delimiter looks like the others
@@ -178,9 +186,10 @@ class FormReader:
                 self.file_content_type = headers.get("content-type")
                 return fields
             value = bytearray()
+            budget = self._max_pre_data - used
 
-            def collect(data: bytes, value: bytearray = value) -> None:
-                if used + len(value) + len(data) > self._max_pre_data:
+            def collect(data: bytes, value: bytearray = value, budget: int = budget) -> None:
+                if len(value) + len(data) > budget:
                     raise _pre_data_too_large()
                 value.extend(data)
 
@@ -194,7 +203,7 @@ class FormReader:
 
         The rest of the body is read too; a second ``file`` part raises IncorrectNumberOfFiles.
         """
-        spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
+        spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 (returned)
         size = 0
 
         def write(data: bytes) -> None:

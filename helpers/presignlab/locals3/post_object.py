@@ -136,14 +136,25 @@ def _redirect(url: str | None) -> str | None:
 
 
 def _answer(
-    fields: Sequence[tuple[str, str]], bucket: str, key: str, etag: str, location: str, version: str | None
+    fields: Sequence[tuple[str, str]],
+    bucket: str,
+    key: str,
+    etag: str,
+    location: str,
+    version: str | None,
 ) -> PostResult:
     versioned = [] if version in (None, "null") else [("x-amz-version-id", str(version))]
-    redirect = _redirect(form_field(fields, "success_action_redirect") or form_field(fields, "redirect"))
+    redirect = _redirect(
+        form_field(fields, "success_action_redirect") or form_field(fields, "redirect")
+    )
     if redirect is not None:
-        query = f"bucket={quote(bucket, safe='')}&key={quote(key, safe='')}&etag={quote(etag, safe='')}"
+        query = (
+            f"bucket={quote(bucket, safe='')}&key={quote(key, safe='')}&etag={quote(etag, safe='')}"
+        )
         joiner = "&" if urlsplit(redirect).query else ("" if redirect.endswith("?") else "?")
-        return PostResult(303, [("Location", f"{redirect}{joiner}{query}"), *versioned], b"", key, etag)
+        return PostResult(
+            303, [("Location", f"{redirect}{joiner}{query}"), *versioned], b"", key, etag
+        )
     headers = [("ETag", etag), ("Location", location), *versioned]
     status = (form_field(fields, "success_action_status") or "").strip()
     if status == "201":
@@ -177,9 +188,15 @@ def handle_post(
     """
     if (content_type or "").split(";", 1)[0].strip().lower() != "multipart/form-data":
         raise _precondition_failed()
-    reader = FormReader(BodyReader(stream, content_length), boundary_of(content_type or ""), max_pre_data=max_pre_data)
+    reader = FormReader(
+        BodyReader(stream, content_length),
+        boundary_of(content_type or ""),
+        max_pre_data=max_pre_data,
+    )
     if not moto_glue.bucket_exists(account_id, bucket):
-        raise S3Error(404, "NoSuchBucket", "The specified bucket does not exist", (("BucketName", bucket),))
+        raise S3Error(
+            404, "NoSuchBucket", "The specified bucket does not exist", (("BucketName", bucket),)
+        )
     fields = reader.read_fields()
     credential = authenticate_form(fields, store=store, now=now)
     policy_text = form_field(fields, "policy")
@@ -197,4 +214,6 @@ def handle_post(
         authorize(None if credential is None else credential.principal, key)
         stored = _store(account_id, bucket, key, spool, fields)
     location = location_for(key) if location_for else f"/{quote(bucket)}/{quote(key)}"
-    return _answer(fields, bucket, key, str(stored.etag), location, getattr(stored, "version_id", None))
+    return _answer(
+        fields, bucket, key, str(stored.etag), location, getattr(stored, "version_id", None)
+    )

@@ -56,7 +56,10 @@ _MESSAGES = {
     "json": "Invalid Policy: Invalid JSON.",
     "expiration": "Invalid Policy: Policy missing expiration.",
     "conditions": "Invalid Policy: Policy missing conditions.",
-    "simple": "Invalid Policy: Invalid Simple-Condition: Simple-Conditions must have exactly one property specified.",
+    "simple": (
+        "Invalid Policy: Invalid Simple-Condition: "
+        "Simple-Conditions must have exactly one property specified."
+    ),
     "condition": "Invalid Policy: Invalid Condition: ",
 }
 
@@ -131,7 +134,11 @@ def check_expiration(policy: PostPolicy, now: datetime) -> None:
 
 
 def _failed(condition: Any) -> S3Error:
-    return S3Error(403, "AccessDenied", f"Invalid according to Policy: Policy Condition failed: {_echo(condition)}")
+    return S3Error(
+        403,
+        "AccessDenied",
+        f"Invalid according to Policy: Policy Condition failed: {_echo(condition)}",
+    )
 
 
 def _lookup(fields: Sequence[tuple[str, str]], name: str) -> str:
@@ -213,4 +220,6 @@ def check_extra_fields(policy: PostPolicy, fields: Sequence[tuple[str, str]]) ->
         lower = name.lower()
         if lower in EXEMPT_FIELDS or lower.startswith("x-ignore-") or lower in covered:
             continue
-        raise S3Error(403, "AccessDenied", f"Invalid according to Policy: Extra input fields: {lower}")
+        raise S3Error(
+            403, "AccessDenied", f"Invalid according to Policy: Extra input fields: {lower}"
+        )
