@@ -265,3 +265,27 @@ def test_bucket_cors_rules_from_moto() -> None:
         assert bucket_cors_rules(account, "with-cors") == RULES[:2]
         assert bucket_cors_rules(account, "without-cors") == []
         assert bucket_cors_rules(account, "missing") is None
+
+
+def test_moto_already_answers_the_cors_configuration_rows() -> None:
+    """GetBucketCors without a configuration and PutBucketCors with an unknown method (§3 "Also")
+    are answered by moto exactly as AWS does, so the local S3 passes them through."""
+    from botocore.exceptions import ClientError
+
+    with mock_aws():
+        client = boto3.client("s3", region_name="us-east-1")
+        client.create_bucket(Bucket="cors-config")
+        with pytest.raises(ClientError) as missing:
+            client.get_bucket_cors(Bucket="cors-config")
+        assert missing.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+        assert missing.value.response["Error"] == {
+            "Code": "NoSuchCORSConfiguration",
+            "Message": "The CORS configuration does not exist",
+            "BucketName": "cors-config",
+        }
+        bad = {"CORSRules": [{"AllowedOrigins": ["*"], "AllowedMethods": ["MYMETHOD"]}]}
+        with pytest.raises(ClientError) as unsupported:
+            client.put_bucket_cors(Bucket="cors-config", CORSConfiguration=bad)
+        assert unsupported.value.response["Error"]["Message"] == (
+            "Found unsupported HTTP method in CORS config. Unsupported method is MYMETHOD"
+        )
