@@ -1,10 +1,13 @@
 """Receiving a request body before moto sees it: length rules, digests, aws-chunked, spooling.
 
-The body is read once, in blocks, into a temporary file that stays in memory up to
-:data:`SPOOL_IN_MEMORY` bytes and goes to disk beyond, while the SHA-256 declared in
-``x-amz-content-sha256`` (and any extra observer, e.g. a checksum verifier) is computed. Only
-when everything matches is the spooled body handed to moto, so a failing request stores
-nothing and we never hold a whole-body copy in memory.
+When a digest must be verified (a hex ``x-amz-content-sha256``, Content-MD5, a checksum, an
+aws-chunked body), :func:`receive_body` reads the body once, in blocks, into a temporary file
+that stays in memory up to :data:`SPOOL_IN_MEMORY` bytes and goes to disk beyond, while the
+digests are computed; only when everything matches is the spooled body handed to moto, so a
+failing request stores nothing. Otherwise (e.g. a presigned PUT with ``UNSIGNED-PAYLOAD``)
+:class:`PassThroughBody` streams the socket to moto unchanged and raises ``IncompleteBody``
+inside moto's read if the body ends early: moto reads a whole body before it stores anything,
+so nothing is stored then either. We never hold a whole-body copy in memory.
 
 Rules (reference rows 25a/25b; header auth): a PUT without Content-Length that is not chunked
 is 411 ``MissingContentLength``; a body shorter than Content-Length is 400 ``IncompleteBody``; a
@@ -28,9 +31,9 @@ from typing import IO, Any
 from .aws_chunked import ChunkSigner, decode_aws_chunked
 from .s3_error import S3Error
 
-__all__ = ["BLOCK", "SPOOL_IN_MEMORY", "BodyReader", "receive_body"]
+__all__ = ["BLOCK", "SPOOL_IN_MEMORY", "BodyReader", "PassThroughBody", "missing_content_length", "receive_body"]
 
-BLOCK = 256 * 1024
+BLOCK = 1024 * 1024
 SPOOL_IN_MEMORY = 1024 * 1024
 _HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
 
@@ -83,7 +86,10 @@ class BodyReader:
             size = min(size, self._left)
         if size <= 0:
             return b""
-        out = bytearray()
+        first = self._guard(lambda: self._stream.read(size), size)
+        if len(first) == size or not first:
+            return first
+        out = bytearray(first)
         while len(out) < size:
             chunk = self._guard(lambda: self._stream.read(size - len(out)), size - len(out))
             if not chunk:
@@ -106,6 +112,25 @@ class BodyReader:
                 pass
         except S3Error:
             pass
+
+
+class PassThroughBody:
+    """``wsgi.input`` for moto: the client's body as it arrives, IncompleteBody if it ends early."""
+
+    def __init__(self, stream: Any, length: int) -> None:
+        self._reader = BodyReader(stream, length)
+        self._length = length
+
+    def read(self, size: int | None = -1) -> bytes:
+        """Up to ``size`` bytes (all that is left when ``size`` is None or negative)."""
+        return self._reader.read(self._length if size is None or size < 0 else size)
+
+    def readline(self, limit: int | None = -1) -> bytes:
+        """One line (moto does not read bodies by line; provided for WSGI completeness)."""
+        return self._reader.readline(self._length if limit is None or limit < 0 else limit)
+
+    def __iter__(self) -> Any:
+        return iter(lambda: self.read(BLOCK), b"")
 
 
 def receive_body(

@@ -15,6 +15,7 @@ UNCONFIRMED choices:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import IO, Any
 
@@ -24,7 +25,7 @@ from .authn import AuthResult, authenticate
 from .authn_header import parse_authorization_v4
 from .authn_sigv4 import parse_credential
 from .aws_chunked import STREAMING_FORMS, ChunkSigner
-from .body import missing_content_length, receive_body
+from .body import PassThroughBody, missing_content_length, receive_body
 from .context import S3Context
 from .integrity import DigestSpec
 from .moto_call import call_moto, hand_body_to_moto
@@ -35,6 +36,7 @@ from .s3_error import S3Error
 __all__ = ["handle_s3"]
 
 _BODY_FOR_AUTHZ = ("policy", "acl")
+_HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
 _MAX_AUTHZ_BODY = 1024 * 1024
 
 
@@ -81,13 +83,21 @@ def _chunked_header_changes(req: IncomingRequest, trailers: list[tuple[str, str]
 
 
 def _receive(
-    environ: dict[str, Any], req: IncomingRequest, auth: AuthResult, spec: DigestSpec | None = None
+    environ: dict[str, Any], req: IncomingRequest, auth: AuthResult, spec: DigestSpec | None = None,
+    *, spool_always: bool = False,
 ) -> tuple[IO[bytes], int] | None:
-    """Spool and verify the body, hand it to moto's environ; None when there is no body."""
+    """Hand the body to moto: spooled and verified when a digest applies, else streamed.
+
+    Returns the spool (to close after moto) or None when nothing was spooled.
+    """
     if not req.content_length and not req.chunked_transfer:
         return None
     chunked = _is_aws_chunked(req)
     verifier = adapters.body_verifier(req, spec)
+    hex_payload = bool(auth.payload_hash and _HEX64.match(auth.payload_hash))
+    if not (spool_always or chunked or verifier or hex_payload or req.content_length is None):
+        hand_body_to_moto(environ, PassThroughBody(environ["wsgi.input"], req.content_length), req.content_length)
+        return None
     spool, length, trailers = receive_body(
         environ["wsgi.input"],
         req.content_length,
@@ -142,7 +152,7 @@ def handle_s3(environ: dict[str, Any], req: IncomingRequest, ctx: S3Context, sta
     principal = auth.credential.principal if auth.credential is not None else None
     names = {name for name, _ in sent.query}
     early = sent.method == "PUT" and bool(names & set(_BODY_FOR_AUTHZ))
-    spooled = _receive(environ, req, auth) if early else None
+    spooled = _receive(environ, req, auth, spool_always=True) if early else None
     authz.authorize(
         principal, sent, bucket=req.bucket, key=req.key, account_id=ctx.account_id,
         scheme=auth.scheme, now=ctx.now, body=_body_bytes(spooled) if early else None,
