@@ -471,3 +471,46 @@ def test_authorize_can_refuse(s3: Any) -> None:
         )
     with pytest.raises(ClientError):
         s3.head_object(Bucket=BUCKET, Key="uploads/a.txt")
+
+
+def test_anonymous_form_is_left_to_authorization(s3: Any) -> None:
+    seen: list[tuple[Principal | None, str]] = []
+    assert post(encode([("key", "public/a.txt")]), seen=seen).status == 204
+    assert seen == [(None, "public/a.txt")]
+
+
+def test_success_action_status_200(s3: Any) -> None:
+    fields = presigned(
+        Fields={"success_action_status": "200"}, Conditions=[{"success_action_status": "200"}]
+    )
+    result = post(encode(fields))
+    assert (result.status, result.body) == (200, b"")
+
+
+def test_invalid_storage_class(s3: Any) -> None:
+    fields = presigned(
+        Fields={"x-amz-storage-class": "FakeClass"},
+        Conditions=[{"x-amz-storage-class": "FakeClass"}],
+    )
+    assert shape(error(encode(fields))) == (
+        400,
+        "InvalidStorageClass",
+        "The storage class you specified is not valid",
+        (("StorageClassRequested", "FakeClass"),),
+    )
+
+
+def test_signed_policy_that_is_not_json(s3: Any) -> None:
+    from presignlab import sigv4
+
+    fields = presigned()
+    policy = base64.b64encode(b"not json").decode()
+    scope = dict(fields)["x-amz-credential"].split("/")
+    sig = sigv4.signature(sigv4.signing_key(SK, scope[1], scope[2], scope[3]), policy)
+    signed = replace(replace(fields, "policy", policy), "x-amz-signature", sig)
+    assert shape(error(encode(signed))) == (
+        400,
+        "InvalidPolicyDocument",
+        "Invalid Policy: Invalid JSON.",
+        (),
+    )
