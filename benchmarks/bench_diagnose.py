@@ -25,20 +25,31 @@ HEADERS = {"Content-Type": "image/png", "x-amz-acl": "private", "x-amz-meta-owne
 
 def main(rounds: int = 50) -> float:
     url = presign_v4(
-        "PUT", "https://examplebucket.s3.eu-west-1.amazonaws.com/photos/a%20b%2Bc.png?uploadId=1",
-        access_key=ACCESS_KEY, secret_key=SECRET_KEY, region="eu-west-1", now=SIGNED_AT,
+        "PUT",
+        "https://examplebucket.s3.eu-west-1.amazonaws.com/photos/a%20b%2Bc.png?uploadId=1",
+        access_key=ACCESS_KEY,
+        secret_key=SECRET_KEY,
+        region="eu-west-1",
+        now=SIGNED_AT,
         headers=HEADERS,
     )
     timings = []
     for _ in range(rounds):
         start = time.perf_counter()
-        result = diagnose(url, "PUT", HEADERS, secret_key="not-the-secret-key-at-all-000000000000000",
-                          now=SIGNED_AT)
+        result = diagnose(
+            url,
+            "PUT",
+            HEADERS,
+            secret_key="not-the-secret-key-at-all-000000000000000",
+            now=SIGNED_AT,
+        )
         timings.append(time.perf_counter() - start)
     assert result.codes == ["wrong-secret-key"], result.codes
     median = statistics.median(timings) * 1000
-    print(f"diagnose with secret key, full candidate search: median {median:.1f} ms over {rounds} rounds "
-          f"(target <= 50 ms)")
+    print(
+        f"diagnose with secret key, full candidate search: median {median:.1f} ms over {rounds} rounds "
+        f"(target <= 50 ms)"
+    )
     return median
 
 

@@ -17,25 +17,55 @@ PNG_HEADERS = {"Content-Type": "image/png"}
 BUCKET_URL = "https://examplebucket.s3.us-east-1.amazonaws.com"
 
 
-def v4(key: str = "photos/cat.png", *, method: str = "PUT", headers: dict[str, str] | None = None,
-       region: str = "us-east-1", base: str = BUCKET_URL, expires: int = 3600, secret: str = SECRET_KEY,
-       **kwargs: object) -> str:
+def v4(
+    key: str = "photos/cat.png",
+    *,
+    method: str = "PUT",
+    headers: dict[str, str] | None = None,
+    region: str = "us-east-1",
+    base: str = BUCKET_URL,
+    expires: int = 3600,
+    secret: str = SECRET_KEY,
+    **kwargs: object,
+) -> str:
     """A SigV4 URL made with presign_v4 at SIGNED_AT."""
-    return presign_v4(method, f"{base}/{key}", access_key=ACCESS_KEY, secret_key=secret, region=region,
-                      now=SIGNED_AT, expires=expires, headers=headers or {}, **kwargs)  # type: ignore[arg-type]
+    return presign_v4(
+        method,
+        f"{base}/{key}",
+        access_key=ACCESS_KEY,
+        secret_key=secret,
+        region=region,
+        now=SIGNED_AT,
+        expires=expires,
+        headers=headers or {},
+        **kwargs,
+    )  # type: ignore[arg-type]
 
 
-def v2(key: str = "examplebucket/photos/cat.png", *, method: str = "PUT",
-       headers: dict[str, str] | None = None) -> str:
+def v2(
+    key: str = "examplebucket/photos/cat.png",
+    *,
+    method: str = "PUT",
+    headers: dict[str, str] | None = None,
+) -> str:
     """A path-style SigV2 URL made with presign_v2, expiring an hour after SIGNED_AT."""
-    return presign_v2(method, f"https://s3.amazonaws.com/{key}", access_key=ACCESS_KEY, secret_key=SECRET_KEY,
-                      expires_at=SIGNED_AT + timedelta(hours=1), headers=headers or {})
+    return presign_v2(
+        method,
+        f"https://s3.amazonaws.com/{key}",
+        access_key=ACCESS_KEY,
+        secret_key=SECRET_KEY,
+        expires_at=SIGNED_AT + timedelta(hours=1),
+        headers=headers or {},
+    )
 
 
 def boto3_client(region: str = "us-east-1", signature_version: str = "s3v4"):  # type: ignore[no-untyped-def]
     """An offline boto3 S3 client with the example keys (presigning needs no network)."""
     return boto3.client(
-        "s3", region_name=region, aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY,
+        "s3",
+        region_name=region,
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY,
         config=Config(signature_version=signature_version, s3={"addressing_style": "virtual"}),
     )
 
@@ -45,8 +75,10 @@ def error_xml(code: str, message: str, *extra: tuple[str, str]) -> str:
     from xml.sax.saxutils import escape
 
     parts = "".join(f"<{n}>{escape(v)}</{n}>" for n, v in extra)
-    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code><Message>{escape(message)}'
-            f"</Message>{parts}<RequestId>4442587FB7D0A2F9</RequestId><HostId>aGVsbG8=</HostId></Error>")
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code><Message>{escape(message)}'
+        f"</Message>{parts}<RequestId>4442587FB7D0A2F9</RequestId><HostId>aGVsbG8=</HostId></Error>"
+    )
 
 
 def hexdump(text: str) -> str:
@@ -56,9 +88,17 @@ def hexdump(text: str) -> str:
 
 def signature_mismatch_body(canonical: str | None, string_to_sign: str, signature: str) -> str:
     """A SignatureDoesNotMatch body as S3 sends it for SigV4 query auth (SigV2 when canonical is None)."""
-    extra = [("AWSAccessKeyId", ACCESS_KEY), ("StringToSign", string_to_sign), ("SignatureProvided", signature),
-             ("StringToSignBytes", hexdump(string_to_sign))]
+    extra = [
+        ("AWSAccessKeyId", ACCESS_KEY),
+        ("StringToSign", string_to_sign),
+        ("SignatureProvided", signature),
+        ("StringToSignBytes", hexdump(string_to_sign)),
+    ]
     if canonical is not None:
         extra += [("CanonicalRequest", canonical), ("CanonicalRequestBytes", hexdump(canonical))]
-    return error_xml("SignatureDoesNotMatch", "The request signature we calculated does not match the signature "
-                     "you provided. Check your key and signing method.", *extra)
+    return error_xml(
+        "SignatureDoesNotMatch",
+        "The request signature we calculated does not match the signature "
+        "you provided. Check your key and signing method.",
+        *extra,
+    )

@@ -35,23 +35,50 @@ def clock(s3: LocalS3) -> None:
     s3.clock.set(T + timedelta(minutes=1))
 
 
-def url_for(s3: LocalS3, key: str = "demo/a.txt", *, headers: dict[str, str] | None = None,
-            secret: str | None = None, access_key: str | None = None, **kwargs: object) -> str:
-    return presign_v4("PUT", f"{s3.endpoint_url}/{key}", access_key=access_key or s3.access_key_id,
-                      secret_key=secret or s3.secret_access_key, region="us-east-1", now=T,
-                      headers=headers or {}, **kwargs)  # type: ignore[arg-type]
+def url_for(
+    s3: LocalS3,
+    key: str = "demo/a.txt",
+    *,
+    headers: dict[str, str] | None = None,
+    secret: str | None = None,
+    access_key: str | None = None,
+    **kwargs: object,
+) -> str:
+    return presign_v4(
+        "PUT",
+        f"{s3.endpoint_url}/{key}",
+        access_key=access_key or s3.access_key_id,
+        secret_key=secret or s3.secret_access_key,
+        region="us-east-1",
+        now=T,
+        headers=headers or {},
+        **kwargs,
+    )  # type: ignore[arg-type]
 
 
 def send(method: str, url: str, headers: dict[str, str] | None = None) -> requests.Response:
-    response = requests.request(method, url, data=b"hello" if method in ("PUT", "POST") else None,
-                                headers=headers or {}, timeout=10)
+    response = requests.request(
+        method,
+        url,
+        data=b"hello" if method in ("PUT", "POST") else None,
+        headers=headers or {},
+        timeout=10,
+    )
     assert response.status_code >= 400, response.status_code
     return response
 
 
-def cause(url: str, response: requests.Response, *, method: str = "PUT", headers: dict[str, str] | None = None,
-          secret: str | None = None) -> list[str]:
-    result = diagnose(url, method, headers or {}, secret_key=secret, error_xml=response.content, now=T)
+def cause(
+    url: str,
+    response: requests.Response,
+    *,
+    method: str = "PUT",
+    headers: dict[str, str] | None = None,
+    secret: str | None = None,
+) -> list[str]:
+    result = diagnose(
+        url, method, headers or {}, secret_key=secret, error_xml=response.content, now=T
+    )
     assert result.verdict == "problems", result.to_dict()
     json.dumps(result.to_dict())
     return result.codes
@@ -60,9 +87,14 @@ def cause(url: str, response: requests.Response, *, method: str = "PUT", headers
 def test_content_type_changed(s3: LocalS3) -> None:
     url = url_for(s3, headers=PNG)
     response = send("PUT", url, {"Content-Type": "text/plain"})
-    assert cause(url, response, headers=PNG)[0] == "signed-header-value-mismatch"  # S3's CanonicalRequest shows it
+    assert (
+        cause(url, response, headers=PNG)[0] == "signed-header-value-mismatch"
+    )  # S3's CanonicalRequest shows it
     sent = {"Content-Type": "text/plain"}
-    assert cause(url, response, headers=sent, secret=s3.secret_access_key)[0] == "signed-header-value-mismatch"
+    assert (
+        cause(url, response, headers=sent, secret=s3.secret_access_key)[0]
+        == "signed-header-value-mismatch"
+    )
 
 
 def test_method_changed(s3: LocalS3) -> None:
@@ -103,7 +135,9 @@ def test_host_changed(s3: LocalS3) -> None:
 
 def test_wrong_secret(s3: LocalS3) -> None:
     url = url_for(s3, secret="not-the-secret-of-this-access-key-000000")
-    assert cause(url, send("PUT", url), secret="not-the-secret-of-this-access-key-000000") == ["wrong-secret-key"]
+    assert cause(url, send("PUT", url), secret="not-the-secret-of-this-access-key-000000") == [
+        "wrong-secret-key"
+    ]
 
 
 def test_expired_and_not_yet_valid(s3: LocalS3) -> None:
@@ -133,18 +167,31 @@ def test_unknown_access_key(s3: LocalS3) -> None:
 
 
 def test_sigv2_content_type_changed(s3: LocalS3) -> None:
-    url = presign_v2("PUT", f"{s3.endpoint_url}/demo/v2.txt", access_key=s3.access_key_id,
-                     secret_key=s3.secret_access_key, expires_at=T + timedelta(hours=1), headers=PNG)
+    url = presign_v2(
+        "PUT",
+        f"{s3.endpoint_url}/demo/v2.txt",
+        access_key=s3.access_key_id,
+        secret_key=s3.secret_access_key,
+        expires_at=T + timedelta(hours=1),
+        headers=PNG,
+    )
     response = send("PUT", url, {"Content-Type": "text/plain"})
-    codes = cause(url, response, headers={"Content-Type": "text/plain"}, secret=s3.secret_access_key)
+    codes = cause(
+        url, response, headers={"Content-Type": "text/plain"}, secret=s3.secret_access_key
+    )
     assert codes[0] == "signed-header-value-mismatch" and "sigv2-url" in codes
 
 
 def _real_now_url(s3: LocalS3, **kwargs: object) -> str:
     """Presigned at the real current time (STS and IAM answers are stamped with real time)."""
     s3.clock.resume()
-    return presign_v4("PUT", f"{s3.endpoint_url}/demo/b.txt", region="us-east-1", now=datetime.now(UTC),
-                      **{"access_key": s3.access_key_id, "secret_key": s3.secret_access_key, **kwargs})  # type: ignore[arg-type]
+    return presign_v4(
+        "PUT",
+        f"{s3.endpoint_url}/demo/b.txt",
+        region="us-east-1",
+        now=datetime.now(UTC),
+        **{"access_key": s3.access_key_id, "secret_key": s3.secret_access_key, **kwargs},
+    )  # type: ignore[arg-type]
 
 
 def _diagnose_now(url: str, response: requests.Response, **kwargs: object) -> list[str]:
@@ -183,15 +230,27 @@ def test_signer_without_permission(s3: LocalS3) -> None:
 
 def test_region_in_the_credential_scope(s3: LocalS3) -> None:
     url = url_for(s3).replace("us-east-1", "eu-central-1")
-    response = send("PUT", presign_v4("PUT", f"{s3.endpoint_url}/demo/a.txt", access_key=s3.access_key_id,
-                                      secret_key=s3.secret_access_key, region="eu-central-1", now=T))
+    response = send(
+        "PUT",
+        presign_v4(
+            "PUT",
+            f"{s3.endpoint_url}/demo/a.txt",
+            access_key=s3.access_key_id,
+            secret_key=s3.secret_access_key,
+            region="eu-central-1",
+            now=T,
+        ),
+    )
     assert cause(url, response)[0] == "region-mismatch"
 
 
 def test_cors_preflight_without_cors_configuration(s3: LocalS3) -> None:
     url = url_for(s3)
-    response = send("OPTIONS", url.split("?")[0], {"Origin": "https://app.example",
-                                                   "Access-Control-Request-Method": "PUT"})
+    response = send(
+        "OPTIONS",
+        url.split("?")[0],
+        {"Origin": "https://app.example", "Access-Control-Request-Method": "PUT"},
+    )
     assert cause(url, response, method="OPTIONS")[0] == "cors-preflight-denied"
 
 
@@ -199,7 +258,9 @@ def test_presigned_post_policy_expired(s3: LocalS3) -> None:
     s3.clock.resume()
     post = s3.client().generate_presigned_post("demo", "form.txt", ExpiresIn=60)
     s3.clock.set(datetime.now(UTC) + timedelta(hours=1))
-    response = requests.post(post["url"], data=post["fields"], files={"file": ("form.txt", b"x")}, timeout=10)
+    response = requests.post(
+        post["url"], data=post["fields"], files={"file": ("form.txt", b"x")}, timeout=10
+    )
     assert response.status_code == 403
     result = diagnose(post["url"], method="POST", error_xml=response.content)
     assert result.codes == ["post-policy-violation"] and result.url is None

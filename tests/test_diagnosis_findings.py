@@ -24,7 +24,7 @@ from diagnosis_support import (
 )
 
 from presignlab.diagnosis import CODES, Diagnosis, diagnose
-from presignlab.diagnosis.search import AWS_REGIONS
+from presignlab.diagnosis.candidates import AWS_REGIONS
 
 PNG = {"Content-Type": "image/png"}
 
@@ -38,9 +38,11 @@ def _top(result: Diagnosis, code: str, confidence: str | None = None) -> None:
 
 # --- structural, without a secret ---------------------------------------------------------
 
+
 def case_expired() -> None:
     url = boto3_client().generate_presigned_url(
-        "put_object", Params={"Bucket": "examplebucket", "Key": "a.txt"}, ExpiresIn=60)
+        "put_object", Params={"Bucket": "examplebucket", "Key": "a.txt"}, ExpiresIn=60
+    )
     result = diagnose(url, now=SIGNED_AT.replace(year=2099))
     _top(result, "expired", "confirmed")
 
@@ -57,7 +59,8 @@ def case_expires_too_long() -> None:
 
 def case_sigv2_url() -> None:
     url = boto3_client(signature_version="s3").generate_presigned_url(
-        "put_object", Params={"Bucket": "examplebucket", "Key": "a.txt"}, ExpiresIn=3600)
+        "put_object", Params={"Bucket": "examplebucket", "Key": "a.txt"}, ExpiresIn=3600
+    )
     assert "AWSAccessKeyId=" in url
     result = diagnose(url, secret_key=SECRET_KEY)
     assert result.codes == ["sigv2-url"] and result.signature_matches is True
@@ -68,7 +71,10 @@ def case_missing_auth_parameter() -> None:
     url = v4()
     broken = "&".join(p for p in url.split("&") if not p.startswith("X-Amz-Date="))
     _top(diagnose(broken, now=SOON), "missing-auth-parameter")
-    _top(diagnose(url.replace("X-Amz-Expires=3600", "X-Amz-Expires=soon"), now=SOON), "missing-auth-parameter")
+    _top(
+        diagnose(url.replace("X-Amz-Expires=3600", "X-Amz-Expires=soon"), now=SOON),
+        "missing-auth-parameter",
+    )
 
 
 def case_malformed_credential() -> None:
@@ -80,8 +86,12 @@ def case_region_mismatch() -> None:
     # signed for us-east-1 but sent to an eu-central-1 host
     url = v4(base="https://examplebucket.s3.eu-central-1.amazonaws.com")
     assert "region-mismatch" in diagnose(url, now=SOON).codes
-    body = error_xml("AuthorizationQueryParametersError", "Error parsing the X-Amz-Credential parameter; the region "
-                     "'us-east-1' is wrong; expecting 'eu-central-1'", ("Region", "eu-central-1"))
+    body = error_xml(
+        "AuthorizationQueryParametersError",
+        "Error parsing the X-Amz-Credential parameter; the region "
+        "'us-east-1' is wrong; expecting 'eu-central-1'",
+        ("Region", "eu-central-1"),
+    )
     _top(diagnose(v4(), error_xml=body, now=SOON), "region-mismatch", "reported-by-s3")
     # the credential scope edited after signing: the search finds the region that signed
     edited = v4(region="eu-west-3").replace("eu-west-3", "us-east-1")
@@ -90,9 +100,13 @@ def case_region_mismatch() -> None:
 
 # --- error-body codes ---------------------------------------------------------------------
 
+
 def case_unknown_access_key() -> None:
-    body = error_xml("InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.",
-                     ("AWSAccessKeyId", "ASIAEXAMPLE"))
+    body = error_xml(
+        "InvalidAccessKeyId",
+        "The AWS Access Key Id you provided does not exist in our records.",
+        ("AWSAccessKeyId", "ASIAEXAMPLE"),
+    )
     url = v4().replace(ACCESS_KEY, "ASIAEXAMPLEEXAMPLE12")
     result = diagnose(url, error_xml=body, now=SOON)
     _top(result, "unknown-access-key", "reported-by-s3")
@@ -100,7 +114,11 @@ def case_unknown_access_key() -> None:
 
 
 def case_invalid_token() -> None:
-    body = error_xml("InvalidToken", "The provided token is malformed or otherwise invalid.", ("Token-0", "FQoG..."))
+    body = error_xml(
+        "InvalidToken",
+        "The provided token is malformed or otherwise invalid.",
+        ("Token-0", "FQoG..."),
+    )
     _top(diagnose(v4(session_token="FQoG/bad"), error_xml=body, now=SOON), "invalid-token")
 
 
@@ -112,71 +130,114 @@ def case_token_expired() -> None:
 def case_acl_not_supported() -> None:
     url = v4(headers={"x-amz-acl": "public-read"})
     body = error_xml("AccessControlListNotSupported", "The bucket does not allow ACLs")
-    _top(diagnose(url, headers={"x-amz-acl": "public-read"}, error_xml=body, now=SOON), "acl-not-supported")
+    _top(
+        diagnose(url, headers={"x-amz-acl": "public-read"}, error_xml=body, now=SOON),
+        "acl-not-supported",
+    )
 
 
 def case_access_denied_policy() -> None:
-    result = diagnose(v4(), error_xml=error_xml("AccessDenied", "Access Denied"), now=SOON, secret_key=SECRET_KEY)
+    result = diagnose(
+        v4(), error_xml=error_xml("AccessDenied", "Access Denied"), now=SOON, secret_key=SECRET_KEY
+    )
     _top(result, "access-denied-policy")
     assert result.signature_matches is True
 
 
 def case_cors_preflight_denied() -> None:
-    body = error_xml("AccessForbidden", "CORSResponse: This CORS request is not allowed. This is usually because the "
-                     "evalution of Origin, request method / Access-Control-Request-Method or "
-                     "Access-Control-Request-Headers are not whitelisted by the resource's CORS spec.",
-                     ("Method", "PUT"), ("ResourceType", "OBJECT"))
+    body = error_xml(
+        "AccessForbidden",
+        "CORSResponse: This CORS request is not allowed. This is usually because the "
+        "evalution of Origin, request method / Access-Control-Request-Method or "
+        "Access-Control-Request-Headers are not whitelisted by the resource's CORS spec.",
+        ("Method", "PUT"),
+        ("ResourceType", "OBJECT"),
+    )
     _top(diagnose(v4(), method="OPTIONS", error_xml=body, now=SOON), "cors-preflight-denied")
 
 
 def case_post_policy_violation() -> None:
     body = error_xml("AccessDenied", "Invalid according to Policy: Policy expired.")
     _top(diagnose(v4(), method="POST", error_xml=body, now=SOON), "post-policy-violation")
-    too_big = error_xml("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size",
-                        ("ProposedSize", "12"), ("MaxSizeAllowed", "10"))
+    too_big = error_xml(
+        "EntityTooLarge",
+        "Your proposed upload exceeds the maximum allowed size",
+        ("ProposedSize", "12"),
+        ("MaxSizeAllowed", "10"),
+    )
     _top(diagnose(v4(), method="POST", error_xml=too_big, now=SOON), "post-policy-violation")
 
 
 # --- the request against the URL ------------------------------------------------------------
 
+
 def case_unsigned_amz_header() -> None:
-    _top(diagnose(v4(), headers={"x-amz-meta-wrong": "1", "x-amz-content-sha256": "UNSIGNED-PAYLOAD"}, now=SOON),
-         "unsigned-amz-header")
-    body = error_xml("AccessDenied", "There were headers present in the request which were not signed",
-                     ("HeadersNotSigned", "x-amz-meta-wrong"))
+    _top(
+        diagnose(
+            v4(),
+            headers={"x-amz-meta-wrong": "1", "x-amz-content-sha256": "UNSIGNED-PAYLOAD"},
+            now=SOON,
+        ),
+        "unsigned-amz-header",
+    )
+    body = error_xml(
+        "AccessDenied",
+        "There were headers present in the request which were not signed",
+        ("HeadersNotSigned", "x-amz-meta-wrong"),
+    )
     result = diagnose(v4(), headers={"x-amz-meta-wrong": "1"}, error_xml=body, now=SOON)
     assert result.codes == ["unsigned-amz-header"]
     # SigV2 signs every x-amz-* header, so S3 says SignatureDoesNotMatch; the search finds the extra one
     url = boto3_client(signature_version="s3").generate_presigned_url(
-        "put_object", Params={"Bucket": "examplebucket", "Key": "a.txt", "ACL": "private"}, ExpiresIn=3600)
+        "put_object",
+        Params={"Bucket": "examplebucket", "Key": "a.txt", "ACL": "private"},
+        ExpiresIn=3600,
+    )
     sent = {"x-amz-meta-wrong": "1"}
-    assert diagnose(url, headers=sent, secret_key=SECRET_KEY).codes == ["unsigned-amz-header", "sigv2-url"]
+    assert diagnose(url, headers=sent, secret_key=SECRET_KEY).codes == [
+        "unsigned-amz-header",
+        "sigv2-url",
+    ]
 
 
 def case_method_mismatch() -> None:
     url = boto3_client().generate_presigned_url(
-        "put_object", Params={"Bucket": "examplebucket", "Key": "a.txt"}, ExpiresIn=3600)
+        "put_object", Params={"Bucket": "examplebucket", "Key": "a.txt"}, ExpiresIn=3600
+    )
     _top(diagnose(url, method="GET", secret_key=SECRET_KEY), "method-mismatch", "confirmed")
     assert diagnose(url, method="PUT", secret_key=SECRET_KEY).verdict == "ok"
 
 
 def case_signed_header_missing() -> None:
     url = boto3_client().generate_presigned_url(
-        "put_object", Params={"Bucket": "examplebucket", "Key": "a.txt", "ContentType": "image/jpeg"}, ExpiresIn=3600)
+        "put_object",
+        Params={"Bucket": "examplebucket", "Key": "a.txt", "ContentType": "image/jpeg"},
+        ExpiresIn=3600,
+    )
     result = diagnose(url, secret_key=SECRET_KEY)
     _top(result, "signed-header-missing", "confirmed")
     assert "content-type: image/jpeg" in result.findings[0].message
     # x-amz-meta-foo signed, not sent, no secret: suspected from the URL alone
-    _top(diagnose(v4(headers={"x-amz-meta-foo": "bar"}), now=SOON), "signed-header-missing", "suspected")
+    _top(
+        diagnose(v4(headers={"x-amz-meta-foo": "bar"}), now=SOON),
+        "signed-header-missing",
+        "suspected",
+    )
 
 
 def case_signed_header_value_mismatch() -> None:
     url = boto3_client().generate_presigned_url(
-        "put_object", Params={"Bucket": "examplebucket", "Key": "a.png", "ContentType": "image/png"}, ExpiresIn=3600)
+        "put_object",
+        Params={"Bucket": "examplebucket", "Key": "a.png", "ContentType": "image/png"},
+        ExpiresIn=3600,
+    )
     sent = {"Content-Type": "multipart/form-data"}
     result = diagnose(url, headers=sent, secret_key=SECRET_KEY)
     _top(result, "signed-header-value-mismatch", "confirmed")
-    assert result.comparison is not None and result.comparison.by_component("header")[0].name == "content-type"
+    assert (
+        result.comparison is not None
+        and result.comparison.by_component("header")[0].name == "content-type"
+    )
 
 
 def case_query_tampered() -> None:
@@ -197,10 +258,16 @@ def case_path_mismatch() -> None:
 def case_host_mismatch() -> None:
     url = v4()
     with_port = {"Host": "examplebucket.s3.us-east-1.amazonaws.com:443"}
-    _top(diagnose(url, headers=with_port, secret_key=SECRET_KEY, now=SOON), "host-mismatch", "confirmed")
+    _top(
+        diagnose(url, headers=with_port, secret_key=SECRET_KEY, now=SOON),
+        "host-mismatch",
+        "confirmed",
+    )
     path_style = v4("examplebucket/k.txt", base="https://s3.us-east-1.amazonaws.com")
-    virtual = path_style.replace("https://s3.us-east-1.amazonaws.com/examplebucket/",
-                                 "https://examplebucket.s3.us-east-1.amazonaws.com/")
+    virtual = path_style.replace(
+        "https://s3.us-east-1.amazonaws.com/examplebucket/",
+        "https://examplebucket.s3.us-east-1.amazonaws.com/",
+    )
     _top(diagnose(virtual, secret_key=SECRET_KEY, now=SOON), "host-mismatch", "confirmed")
 
 
@@ -216,12 +283,16 @@ def case_signature_mismatch_unexplained() -> None:
     url = v4(headers=PNG, secret="another-secret")
     request = diagnose(url, headers=PNG, now=SOON)
     assert request.canonical_request and request.string_to_sign
-    body = signature_mismatch_body(request.canonical_request, request.string_to_sign, request.signature_provided or "")
+    body = signature_mismatch_body(
+        request.canonical_request, request.string_to_sign, request.signature_provided or ""
+    )
     _top(diagnose(url, headers=PNG, error_xml=body, now=SOON), "signature-mismatch-unexplained")
 
 
 CASES: dict[str, Callable[[], None]] = {
-    name[5:].replace("_", "-"): fn for name, fn in list(globals().items()) if name.startswith("case_")
+    name[5:].replace("_", "-"): fn
+    for name, fn in list(globals().items())
+    if name.startswith("case_")
 }
 
 
@@ -238,7 +309,9 @@ def test_error_body_canonical_request_names_what_changed_in_transit() -> None:
     """The browser replaced Content-Type: S3's CanonicalRequest shows it without any secret."""
     url = v4(headers=PNG)
     s3_saw = diagnose(url, headers={"Content-Type": "multipart/form-data; boundary=x"}, now=SOON)
-    body = signature_mismatch_body(s3_saw.canonical_request, s3_saw.string_to_sign or "", s3_saw.signature_provided or "")
+    body = signature_mismatch_body(
+        s3_saw.canonical_request, s3_saw.string_to_sign or "", s3_saw.signature_provided or ""
+    )
     result = diagnose(url, headers=PNG, error_xml=body, now=SOON)
     _top(result, "signed-header-value-mismatch", "reported-by-s3")
     assert result.comparison is not None and not result.comparison.matches
@@ -251,8 +324,14 @@ def test_sigv2_signature_is_checked_and_searched() -> None:
     assert diagnose(url, headers=PNG, secret_key=SECRET_KEY, now=SOON).signature_matches is True
     result = diagnose(url, headers={"Content-Type": "image/jpeg"}, secret_key=SECRET_KEY, now=SOON)
     assert result.codes[:2] == ["signed-header-value-mismatch", "sigv2-url"]
-    assert diagnose(url, method="GET", headers=PNG, secret_key=SECRET_KEY, now=SOON).codes[0] == "method-mismatch"
-    assert diagnose(url, headers=PNG, secret_key="wrong", now=SOON).codes == ["wrong-secret-key", "sigv2-url"]
+    assert (
+        diagnose(url, method="GET", headers=PNG, secret_key=SECRET_KEY, now=SOON).codes[0]
+        == "method-mismatch"
+    )
+    assert diagnose(url, headers=PNG, secret_key="wrong", now=SOON).codes == [
+        "wrong-secret-key",
+        "sigv2-url",
+    ]
 
 
 def test_a_correct_request_is_ok() -> None:

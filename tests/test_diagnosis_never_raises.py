@@ -12,7 +12,11 @@ from hypothesis import strategies as st
 from presignlab.diagnosis import diagnose
 from presignlab.diagnosis.codes import markdown_table
 
-URLS = [v4(headers=PNG_HEADERS), v4("a%20b/%E2%82%AC.txt", session_token="tok/+="), v2(headers=PNG_HEADERS)]
+URLS = [
+    v4(headers=PNG_HEADERS),
+    v4("a%20b/%E2%82%AC.txt", session_token="tok/+="),
+    v2(headers=PNG_HEADERS),
+]
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -27,14 +31,19 @@ def _check(result) -> None:  # type: ignore[no-untyped-def]
 @given(st.sampled_from(URLS), st.integers(0, 2000), st.integers(0, 5), st.text(max_size=4))
 def test_mangled_urls(url: str, at: int, cut: int, insert: str) -> None:
     at %= len(url)
-    mangled = url[:at] + insert + url[at + cut:]
+    mangled = url[:at] + insert + url[at + cut :]
     _check(diagnose(mangled, headers=PNG_HEADERS, secret_key=SECRET_KEY, now=SOON))
 
 
 @FAST
-@given(st.text(max_size=40), st.lists(st.tuples(st.text(max_size=12), st.text(max_size=12)), max_size=3),
-       st.one_of(st.none(), st.text(max_size=20)))
-def test_any_method_headers_and_secret(method: str, headers: list[tuple[str, str]], secret: str | None) -> None:
+@given(
+    st.text(max_size=40),
+    st.lists(st.tuples(st.text(max_size=12), st.text(max_size=12)), max_size=3),
+    st.one_of(st.none(), st.text(max_size=20)),
+)
+def test_any_method_headers_and_secret(
+    method: str, headers: list[tuple[str, str]], secret: str | None
+) -> None:
     result = diagnose(URLS[0], method=method, headers=headers, secret_key=secret, now=SOON)
     assert result.verdict in ("ok", "problems", "invalid-input")
     assert "could not be diagnosed" not in (result.error or "")

@@ -3,7 +3,10 @@
 - :mod:`.error_body`: read S3's XML error body (:func:`parse_error_body`);
 - :mod:`.compare`: the expected and actual canonical requests and their comparison;
 - :mod:`.codes`: the stable finding codes, with meaning and fix;
-- :mod:`.engine`: :func:`diagnose`, which never raises;
+- :mod:`.checks` and :mod:`.body_checks`: structural checks, and what S3's error body says;
+- :mod:`.candidates`, :mod:`.search` and :mod:`.explain`: the signature search and its evidence;
+- :mod:`.engine` and :mod:`.result`: :func:`diagnose`, which never raises, and its :class:`Diagnosis`;
+- :mod:`.render`: the side-by-side views (HTML for notebooks, aligned text for terminals);
 - :mod:`.cli_diagnose`: the ``presignlab diagnose`` sub-command.
 """
 

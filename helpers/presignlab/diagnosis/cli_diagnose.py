@@ -46,7 +46,9 @@ def _now(text: str | None) -> datetime | None:
     try:
         value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError as exc:
-        raise _Invalid(f"--now {text[:40]!r} is not an ISO 8601 instant such as 2026-01-01T12:00:00Z.") from exc
+        raise _Invalid(
+            f"--now {text[:40]!r} is not an ISO 8601 instant such as 2026-01-01T12:00:00Z."
+        ) from exc
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
@@ -59,7 +61,9 @@ def _error_xml(path: str | None) -> bytes | None:
         with open(path, "rb") as handle:
             return handle.read(MAX_ERROR_BODY + 1)
     except (OSError, ValueError, AttributeError) as exc:
-        raise _Invalid(f"--error-xml {path[:80]!r} cannot be read: {getattr(exc, 'strerror', None) or exc}.") from exc
+        raise _Invalid(
+            f"--error-xml {path[:80]!r} cannot be read: {getattr(exc, 'strerror', None) or exc}."
+        ) from exc
 
 
 def _redact(value: Any, secret: str | None) -> Any:
@@ -95,9 +99,17 @@ def run(args: argparse.Namespace) -> int:
     try:
         headers, now, error_xml = _headers(args.headers), _now(args.now), _error_xml(args.error_xml)
     except _Invalid as exc:
-        return _output(Diagnosis(verdict="invalid-input", method=str(args.method), error=str(exc)), args)
-    result = diagnose(args.url, method=args.method, headers=headers, secret_key=args.secret_key,
-                      error_xml=error_xml, now=now)
+        return _output(
+            Diagnosis(verdict="invalid-input", method=str(args.method), error=str(exc)), args
+        )
+    result = diagnose(
+        args.url,
+        method=args.method,
+        headers=headers,
+        secret_key=args.secret_key,
+        error_xml=error_xml,
+        now=now,
+    )
     return _output(result, args)
 
 
@@ -118,7 +130,12 @@ def _json_errors(parser: argparse.ArgumentParser) -> None:
             parser.print_usage(sys.stderr)
             print(f"{parser.prog}: error: {message}", file=sys.stderr)
             raise SystemExit(2)
-        _emit(json.dumps(Diagnosis(verdict="invalid-input", error=f"bad arguments: {message}").to_dict(), indent=2))
+        _emit(
+            json.dumps(
+                Diagnosis(verdict="invalid-input", error=f"bad arguments: {message}").to_dict(),
+                indent=2,
+            )
+        )
         raise SystemExit(2)
 
     parser.parse_known_args = parse_known_args  # type: ignore[method-assign]
@@ -128,20 +145,38 @@ def _json_errors(parser: argparse.ArgumentParser) -> None:
 def register(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``diagnose`` sub-parser; its ``func`` returns the exit status."""
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        "diagnose", help="explain why S3 refuses (or would refuse) a request to a presigned URL",
+        "diagnose",
+        help="explain why S3 refuses (or would refuse) a request to a presigned URL",
         description="Diagnose the request sent to a presigned S3 URL with a method and headers. "
         "Exit status: 0 ok, 1 problems, 2 invalid input.",
     )
     parser.add_argument("url", help="the presigned URL, exactly as used (quote it in the shell)")
-    parser.add_argument("--method", default=DEFAULT_METHOD, help=f"HTTP method sent (default {DEFAULT_METHOD})")
-    parser.add_argument("-H", "--header", dest="headers", action="append", default=[], metavar="'Name: value'",
-                        help="a header sent with the request (repeatable); Host overrides the URL's host")
-    parser.add_argument("--secret-key", help="the signing secret: recompute the signature and search the cause")
+    parser.add_argument(
+        "--method", default=DEFAULT_METHOD, help=f"HTTP method sent (default {DEFAULT_METHOD})"
+    )
+    parser.add_argument(
+        "-H",
+        "--header",
+        dest="headers",
+        action="append",
+        default=[],
+        metavar="'Name: value'",
+        help="a header sent with the request (repeatable); Host overrides the URL's host",
+    )
+    parser.add_argument(
+        "--secret-key", help="the signing secret: recompute the signature and search the cause"
+    )
     parser.add_argument("--now", help="when the request was sent, ISO 8601 (default: now)")
-    parser.add_argument("--error-xml", metavar="PATH|-", help="S3's XML error body, from a file or stdin (-)")
+    parser.add_argument(
+        "--error-xml", metavar="PATH|-", help="S3's XML error body, from a file or stdin (-)"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
-                        help="colour the human output (auto: only on a terminal)")
+    parser.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the human output (auto: only on a terminal)",
+    )
     func: Callable[[argparse.Namespace], int] = run
     parser.set_defaults(func=func)
     _json_errors(parser)

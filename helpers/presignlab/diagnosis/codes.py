@@ -44,7 +44,7 @@ FINDING_CODES: tuple[FindingCode, ...] = (
         "X-Amz-Credential is not <access-key-id>/YYYYMMDD/REGION/s3/aws4_request, or its date is "
         "not the date of X-Amz-Date (often a double-encoded %252F).",
         "Percent-encode the URL once only, and let the SDK build the credential scope.",
-        "400 AuthorizationQueryParametersError \"Error parsing the X-Amz-Credential parameter; ...\"",
+        '400 AuthorizationQueryParametersError "Error parsing the X-Amz-Credential parameter; ..."',
     ),
     FindingCode(
         "region-mismatch",
@@ -58,19 +58,19 @@ FINDING_CODES: tuple[FindingCode, ...] = (
         "expires-too-long",
         "X-Amz-Expires is over 604800 seconds (7 days), the SigV4 maximum.",
         "Presign with ExpiresIn of at most 604800; prefer minutes, and sign again when needed.",
-        "400 AuthorizationQueryParametersError \"X-Amz-Expires must be less than a week ...\"",
+        '400 AuthorizationQueryParametersError "X-Amz-Expires must be less than a week ..."',
     ),
     FindingCode(
         "expired",
         "The URL's validity (X-Amz-Date + X-Amz-Expires, or SigV2 Expires) ended before the request.",
         "Presign just before the upload, with an expiry that covers it; check the signer's clock (NTP).",
-        "403 AccessDenied \"Request has expired\" with <Expires> and <ServerTime>",
+        '403 AccessDenied "Request has expired" with <Expires> and <ServerTime>',
     ),
     FindingCode(
         "not-yet-valid",
         "X-Amz-Date is in the future: the signer's clock is ahead (more than 15 minutes).",
         "Synchronise the signer's clock (NTP) or sign with the correct time.",
-        "403 AccessDenied \"Request is not yet valid\"",
+        '403 AccessDenied "Request is not yet valid"',
     ),
     FindingCode(
         "unknown-access-key",
@@ -84,20 +84,20 @@ FINDING_CODES: tuple[FindingCode, ...] = (
         "invalid-token",
         "X-Amz-Security-Token is malformed or unknown (truncated, mangled or from another session).",
         "Sign with the complete, current session token of the same credentials.",
-        "400 InvalidToken \"The provided token is malformed or otherwise invalid.\"",
+        '400 InvalidToken "The provided token is malformed or otherwise invalid."',
     ),
     FindingCode(
         "token-expired",
         "The temporary credentials that signed the URL expired, even though X-Amz-Expires has not "
         "passed: a URL lives at most as long as its signing session.",
         "Keep ExpiresIn within the remaining lifetime of the credentials, or sign with longer-lived credentials.",
-        "400 ExpiredToken \"The provided token has expired.\"",
+        '400 ExpiredToken "The provided token has expired."',
     ),
     FindingCode(
         "unsigned-amz-header",
         "The request sends an x-amz-* header that is not in X-Amz-SignedHeaders.",
         "Sign that header at presign time (pass it in Params) or stop sending it.",
-        "403 AccessDenied \"There were headers present in the request which were not signed\" with <HeadersNotSigned>",
+        '403 AccessDenied "There were headers present in the request which were not signed" with <HeadersNotSigned>',
     ),
     FindingCode(
         "method-mismatch",
@@ -158,7 +158,7 @@ FINDING_CODES: tuple[FindingCode, ...] = (
         "The request sets an ACL (x-amz-acl) on a bucket whose ACLs are disabled (Object "
         "Ownership BucketOwnerEnforced, the default since April 2023).",
         "Drop the ACL (or use bucket-owner-full-control); grant access with policies instead.",
-        "400 AccessControlListNotSupported \"The bucket does not allow ACLs\"",
+        '400 AccessControlListNotSupported "The bucket does not allow ACLs"',
     ),
     FindingCode(
         "access-denied-policy",
@@ -166,7 +166,7 @@ FINDING_CODES: tuple[FindingCode, ...] = (
         "policy deny, Block Public Access).",
         "Give the signing identity s3:PutObject (or the action used) on the key and check bucket "
         "policy denies and Block Public Access.",
-        "403 AccessDenied \"Access Denied\"",
+        '403 AccessDenied "Access Denied"',
     ),
     FindingCode(
         "cors-preflight-denied",
@@ -174,7 +174,7 @@ FINDING_CODES: tuple[FindingCode, ...] = (
         "matches the Origin, method or requested headers.",
         "Add a CORS rule with the exact origin, the method, AllowedHeaders covering Content-Type "
         "and every signed x-amz-* header, and ExposeHeaders ETag.",
-        "403 AccessForbidden \"CORSResponse: ...\" (400 BadRequest without Origin)",
+        '403 AccessForbidden "CORSResponse: ..." (400 BadRequest without Origin)',
     ),
     FindingCode(
         "post-policy-violation",
@@ -182,7 +182,7 @@ FINDING_CODES: tuple[FindingCode, ...] = (
         "out of content-length-range, a missing field, not multipart/form-data).",
         "Make the form match the policy: every field covered by a condition, the file field last, "
         "size within range, sign a fresh policy if it expired.",
-        "403 AccessDenied \"Invalid according to Policy: ...\"; 400 EntityTooLarge / EntityTooSmall / InvalidArgument",
+        '403 AccessDenied "Invalid according to Policy: ..."; 400 EntityTooLarge / EntityTooSmall / InvalidArgument',
     ),
     FindingCode(
         "sigv2-url",

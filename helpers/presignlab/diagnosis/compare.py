@@ -58,7 +58,7 @@ def parse_canonical_request(text: str) -> CanonicalRequestParts:
     rest = lines[3:]
     blank = rest.index("") if "" in rest else len(rest)
     headers = tuple(tuple(line.partition(":")[::2]) for line in rest[:blank])  # type: ignore[misc]
-    tail = rest[blank + 1:] + ["", ""]
+    tail = rest[blank + 1 :] + ["", ""]
     pairs = tuple(tuple(item.partition("=")[::2]) for item in query.split("&") if item)  # type: ignore[misc]
     signed = tuple(h for h in tail[0].split(";") if h)
     return CanonicalRequestParts(method, uri, pairs, headers, signed, tail[1])  # type: ignore[arg-type]
@@ -68,7 +68,9 @@ def parse_canonical_request(text: str) -> CanonicalRequestParts:
 class Difference:
     """One differing component. ``kind`` is changed, added, removed, missing or extra."""
 
-    component: str  # method, uri, query, header, signed-headers, payload, string-to-sign, signature, ...
+    component: (
+        str  # method, uri, query, header, signed-headers, payload, string-to-sign, signature, ...
+    )
     name: str
     kind: str
     expected: str | None
@@ -115,8 +117,11 @@ class Comparison:
     def to_dict(self) -> dict[str, object]:
         """JSON-ready view."""
         return {
-            "kind": self.kind, "matches": self.matches, "expected": self.expected,
-            "actual": self.actual, "differences": [d.to_dict() for d in self.differences],
+            "kind": self.kind,
+            "matches": self.matches,
+            "expected": self.expected,
+            "actual": self.actual,
+            "differences": [d.to_dict() for d in self.differences],
         }
 
     def to_text(self, *, color: bool | None = None, stream: TextIO | None = None) -> str:
@@ -130,8 +135,14 @@ class Comparison:
         return self.to_text(color=False)
 
 
-def _keyed(component: str, exp: dict[str, str], act: dict[str, str], rows: list[Row],
-           diffs: list[Difference], kinds: tuple[str, str]) -> None:
+def _keyed(
+    component: str,
+    exp: dict[str, str],
+    act: dict[str, str],
+    rows: list[Row],
+    diffs: list[Difference],
+    kinds: tuple[str, str],
+) -> None:
     """Compare by name. A header with an empty value counts as absent; a query parameter does not."""
     empty_is_absent = component == "header"
     for name in sorted(set(exp) | set(act)):
@@ -150,13 +161,17 @@ def _keyed(component: str, exp: dict[str, str], act: dict[str, str], rows: list[
         diffs.append(Difference(component, name, kind, e, a))
 
 
-def _single(component: str, e: str | None, a: str | None, rows: list[Row], diffs: list[Difference]) -> None:
+def _single(
+    component: str, e: str | None, a: str | None, rows: list[Row], diffs: list[Difference]
+) -> None:
     rows.append(Row(component, e, a))
     if e != a:
         diffs.append(Difference(component, component, "changed", e, a))
 
 
-def _string_to_sign(expected: str | None, actual: str | None, rows: list[Row], diffs: list[Difference]) -> None:
+def _string_to_sign(
+    expected: str | None, actual: str | None, rows: list[Row], diffs: list[Difference]
+) -> None:
     if expected is None or actual is None:
         return
     names = ("algorithm", "date", "scope", "canonical-request-hash")
@@ -200,25 +215,31 @@ def compare_canonical_requests(
     _string_to_sign(expected_string_to_sign, actual_string_to_sign, rows, diffs)
     if expected_signature is not None and actual_signature is not None:
         _single("signature", expected_signature, actual_signature, rows, diffs)
-    return Comparison("sigv4-canonical-request", expected, actual, tuple(diffs), tuple(rows), titles)
+    return Comparison(
+        "sigv4-canonical-request", expected, actual, tuple(diffs), tuple(rows), titles
+    )
 
 
 def _split_v2(text: str) -> tuple[list[tuple[str, str]], dict[str, str]]:
     lines = text.split("\n")
-    fixed = list(zip(("method", "content-md5", "content-type", "expires"), lines[:4] + [""] * 4))
+    head = [*lines[:4], "", "", "", ""][:4]
+    fixed = list(zip(("method", "content-md5", "content-type", "expires"), head, strict=True))
     amz = _multi([tuple(line.partition(":")[::2]) for line in lines[4:-1]])  # type: ignore[misc]
     fixed.append(("resource", lines[-1] if len(lines) > 4 else ""))
     return fixed, amz
 
 
 def compare_sigv2_strings_to_sign(
-    expected: str, actual: str, *, titles: tuple[str, str] = ("expected (signed)", "actual (S3 computed)")
+    expected: str,
+    actual: str,
+    *,
+    titles: tuple[str, str] = ("expected (signed)", "actual (S3 computed)"),
 ) -> Comparison:
     """Compare two SigV2 strings to sign: method, Content-MD5, Content-Type, Expires, x-amz-* headers, resource."""
     (e_fixed, e_amz), (a_fixed, a_amz) = _split_v2(expected), _split_v2(actual)
     rows: list[Row] = []
     diffs: list[Difference] = []
-    for (name, e), (_, a) in zip(e_fixed[:4], a_fixed[:4]):
+    for (name, e), (_, a) in zip(e_fixed[:4], a_fixed[:4], strict=True):
         _single(name, e, a, rows, diffs)
     _keyed("header", e_amz, a_amz, rows, diffs, ("missing", "extra"))
     _single("resource", e_fixed[4][1], a_fixed[4][1], rows, diffs)

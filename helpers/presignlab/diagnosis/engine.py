@@ -18,25 +18,26 @@ from urllib.parse import urlsplit
 
 from ..errors import PresignedUrlError, PresignLabError
 from ..presigned_url import SIGV4_PARAMETERS, PresignedUrl, parse_presigned_url
-from ..query_auth import SentRequest, sigv2_string_to_sign, sigv4_canonical_request, sigv4_string_to_sign
+from ..query_auth import (
+    SentRequest,
+    sigv2_string_to_sign,
+    sigv4_canonical_request,
+    sigv4_string_to_sign,
+)
 from ..query_string import parse_query
 from ..sigv4 import HeaderPairs, header_pairs
-from .body_checks import check_error_body, findings_from_comparison, received_request
+from .body_checks import check_error_body
 from .checks import check_request, check_time, check_url
-from .compare import Comparison, compare_canonical_requests, compare_sigv2_strings_to_sign, parse_canonical_request
 from .error_body import S3ErrorBody, parse_error_body
-from .findings import CONFIRMED, REPORTED, SUSPECTED, Finding, finding, rank
+from .explain import explain_from_body, explain_with_secret
+from .findings import CONFIRMED, REPORTED, SIGNATURE_CODES, SUSPECTED, finding, rank
 from .result import DEFAULT_METHOD, Diagnosis
-from .search import COMMON_VALUES, Signed, Signer, search, sigv2_resource
+from .search import Signer, sigv2_resource
 
 __all__ = ["DEFAULT_METHOD", "Diagnosis", "diagnose"]
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$")
 _BAD_VALUE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")
-_SIGNATURE_CODES = frozenset({
-    "method-mismatch", "signed-header-missing", "signed-header-value-mismatch", "query-tampered",
-    "path-mismatch", "host-mismatch", "wrong-secret-key", "signature-mismatch-unexplained",
-})
 
 
 class _InvalidInput(Exception):
@@ -49,78 +50,29 @@ def _invalid(message: str, method: str = DEFAULT_METHOD) -> Diagnosis:
 
 def _request(url_text: str, method: object, headers: HeaderPairs) -> SentRequest:
     if not isinstance(method, str) or not _TOKEN.match(method):
-        raise _InvalidInput(f"The method {str(method)[:20]!r} is not an HTTP method name (e.g. PUT, GET).")
+        raise _InvalidInput(
+            f"The method {str(method)[:20]!r} is not an HTTP method name (e.g. PUT, GET)."
+        )
     pairs = header_pairs(headers)
     for name, value in pairs:
         if not _TOKEN.match(name):
             raise _InvalidInput(f"{name[:40]!r} is not a valid header name.")
         if _BAD_VALUE.search(value):
-            raise _InvalidInput(f"The value of header {name} contains a line break or control character.")
+            raise _InvalidInput(
+                f"The value of header {name} contains a line break or control character."
+            )
     return SentRequest.to_url(url_text, method, pairs)
 
 
 def _sign_described(url: PresignedUrl, request: SentRequest) -> tuple[str | None, str | None]:
     if url.version == "sigv2":
-        return None, sigv2_string_to_sign(request, sigv2_resource(url, request), url.param("Expires") or "")
+        return None, sigv2_string_to_sign(
+            request, sigv2_resource(url, request), url.param("Expires") or ""
+        )
     canonical = sigv4_canonical_request(request, url.signed_headers)
     if not url.amz_date or not url.region:
         return canonical, None
     return canonical, sigv4_string_to_sign(canonical, url.amz_date, url.region, url.service or "s3")
-
-
-def _from_body(body: S3ErrorBody, url: PresignedUrl, described: SentRequest, canonical: str | None,
-               to_sign: str | None) -> tuple[list[Finding], Comparison | None, SentRequest]:
-    """Compare what S3 computed with the described request; return the request S3 received."""
-    titles = ("described (URL + your headers)", "S3 computed")
-    s3_canonical, s3_to_sign = body.canonical_request, body.string_to_sign
-    if url.version == "sigv4" and s3_canonical and canonical is not None:
-        comparison = compare_canonical_requests(canonical, s3_canonical, expected_string_to_sign=to_sign,
-                                                actual_string_to_sign=s3_to_sign, titles=titles)
-        found = findings_from_comparison(comparison)
-        for name, value in parse_canonical_request(s3_canonical).headers:
-            if not value and name != "host":
-                found.append(finding("signed-header-missing", f"S3's canonical request has {name} empty: the "
-                                     "signed header was not sent.", strength=REPORTED, subject=name))
-        return found, comparison, received_request(s3_canonical) or described
-    if url.version == "sigv2" and s3_to_sign and to_sign is not None:
-        comparison = compare_sigv2_strings_to_sign(to_sign, s3_to_sign, titles=titles)
-        return findings_from_comparison(comparison), comparison, described
-    return [], None, described
-
-
-def _explain(signer: Signer, url: PresignedUrl, received: SentRequest, sent: Signed,
-             found: list[Finding]) -> tuple[list[Finding], Comparison | None]:
-    """Search the single change that reproduces the URL's signature."""
-    hit = search(signer, received)
-    if hit is not None:
-        candidate, signed = hit
-        titles = ("signed (reproduces the URL's signature)", "sent (as S3 computes it)")
-        if url.version == "sigv4":
-            comparison = compare_canonical_requests(
-                signed.canonical_request or "", sent.canonical_request or "", titles=titles,
-                expected_string_to_sign=signed.string_to_sign, actual_string_to_sign=sent.string_to_sign,
-                expected_signature=signed.signature, actual_signature=sent.signature)
-        else:
-            comparison = compare_sigv2_strings_to_sign(signed.string_to_sign, sent.string_to_sign, titles=titles)
-        text = candidate.description[0].upper() + candidate.description[1:]
-        return [finding(candidate.code, f"{text}. Making that one change reproduces the URL's signature exactly.",
-                        strength=CONFIRMED, subject=candidate.subject,
-                        evidence={"change": candidate.description})], comparison
-    if any(f.code in _SIGNATURE_CODES and f.strength >= REPORTED for f in found) or any(
-        f.code == "signed-header-missing" for f in found
-    ):
-        return [finding("signature-mismatch-unexplained", "No single change to the request reproduces the "
-                        "URL's signature, and the request does not match the URL (see the other findings).",
-                        strength=CONFIRMED)], None
-    stripped = signer.stripped()
-    if stripped is not None and stripped.matches(stripped.sign(received)):
-        return [finding("wrong-secret-key", "The secret key given has leading or trailing white space; "
-                        "without it the URL's signature is reproduced exactly.", strength=CONFIRMED)], None
-    guessed = [h for h in url.signed_headers if h != "host" and h not in COMMON_VALUES]
-    extra = f" (unless the signer used values for {', '.join(guessed)} other than those sent)" if guessed else ""
-    return [finding("wrong-secret-key", "The request matches the URL and no single change reproduces the "
-                    f"signature: the secret key given is not the one that signed this URL{extra}.",
-                    strength=CONFIRMED)], None
 
 
 def _unsigned_url(url_text: str) -> bool:
@@ -130,8 +82,12 @@ def _unsigned_url(url_text: str) -> bool:
         names = {n for n, _ in parse_query(parts.query)}
     except (ValueError, PresignLabError):
         return False
-    return (parts.scheme in ("http", "https") and bool(parts.hostname) and not _CONTROL.search(url_text.strip())
-            and not names & {*SIGV4_PARAMETERS, "AWSAccessKeyId", "Signature", "Expires"})
+    return (
+        parts.scheme in ("http", "https")
+        and bool(parts.hostname)
+        and not _CONTROL.search(url_text.strip())
+        and not names & {*SIGV4_PARAMETERS, "AWSAccessKeyId", "Signature", "Expires"}
+    )
 
 
 def _body_only(url_text: str, method: str, headers: HeaderPairs, body: S3ErrorBody) -> Diagnosis:
@@ -139,14 +95,31 @@ def _body_only(url_text: str, method: str, headers: HeaderPairs, body: S3ErrorBo
     request = _request(url_text, method, headers)
     found, notes = check_error_body(body, None)
     ranked = tuple(rank(found))
-    return Diagnosis(verdict="problems" if ranked else "ok", findings=ranked, method=request.method,
-                     error_body=body, notes=(*notes, "The URL carries no authentication parameters, so only "
-                                             "S3's error body was diagnosed."))
+    return Diagnosis(
+        verdict="problems" if ranked else "ok",
+        findings=ranked,
+        method=request.method,
+        error_body=body,
+        notes=(
+            *notes,
+            "The URL carries no authentication parameters, so only S3's error body was diagnosed.",
+        ),
+    )
 
 
-def _diagnose(url_text: str, method: str, headers: HeaderPairs, secret_key: str | None,
-              error_xml: str | bytes | None, now: datetime | None) -> Diagnosis:
-    now = datetime.now(UTC) if now is None else (now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC))
+def _diagnose(
+    url_text: str,
+    method: str,
+    headers: HeaderPairs,
+    secret_key: str | None,
+    error_xml: str | bytes | None,
+    now: datetime | None,
+) -> Diagnosis:
+    now = (
+        datetime.now(UTC)
+        if now is None
+        else (now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC))
+    )
     body = parse_error_body(error_xml) if error_xml is not None else None
     try:
         url = parse_presigned_url(url_text)
@@ -162,34 +135,68 @@ def _diagnose(url_text: str, method: str, headers: HeaderPairs, secret_key: str 
         from_body, notes = check_error_body(body, url)
         found += from_body
         if body.code == "SignatureDoesNotMatch":
-            from_diff, comparison, received = _from_body(body, url, described, canonical, to_sign)
+            from_diff, comparison, received = explain_from_body(
+                body, url, described, canonical, to_sign
+            )
             found += from_diff
     computed = matches = None
-    if secret_key is not None and url.signature and (url.version == "sigv2" or (url.amz_date and url.region)):
+    if (
+        secret_key is not None
+        and url.signature
+        and (url.version == "sigv2" or (url.amz_date and url.region))
+    ):
         signer = Signer(url, secret_key)
         as_sent = signer.sign(described)
         computed, matches = as_sent.signature, signer.matches(as_sent)
         received_signed = as_sent if received == described else signer.sign(received)
         if signer.matches(received_signed):
-            found = [f for f in found if not (f.code in _SIGNATURE_CODES and f.strength == SUSPECTED)]
+            found = [
+                f for f in found if not (f.code in SIGNATURE_CODES and f.strength == SUSPECTED)
+            ]
             if body is not None and body.code == "SignatureDoesNotMatch":
-                found.append(finding("wrong-secret-key", "The secret key given reproduces the URL's signature for "
-                                     "the request S3 received, yet S3 computed another: S3 holds a different "
-                                     f"secret for access key {url.access_key_id}.", strength=CONFIRMED))
+                found.append(
+                    finding(
+                        "wrong-secret-key",
+                        "The secret key given reproduces the URL's signature for "
+                        "the request S3 received, yet S3 computed another: S3 holds a different "
+                        f"secret for access key {url.access_key_id}.",
+                        strength=CONFIRMED,
+                    )
+                )
         else:
-            more, searched = _explain(signer, url, received, received_signed, found)
+            more, searched = explain_with_secret(signer, url, received, received_signed, found)
             found += more
             comparison = searched or comparison
     elif secret_key is not None:
-        notes.append("The signature cannot be recomputed: the URL lacks a signature, date or region.")
-    if body is not None and body.code == "SignatureDoesNotMatch" and not any(f.code in _SIGNATURE_CODES for f in found):
-        found.append(finding("signature-mismatch-unexplained", "S3 computed exactly the request described, so the "
-                             "difference is in what was signed: rerun with --secret-key to find it.", strength=REPORTED))
+        notes.append(
+            "The signature cannot be recomputed: the URL lacks a signature, date or region."
+        )
+    if (
+        body is not None
+        and body.code == "SignatureDoesNotMatch"
+        and not any(f.code in SIGNATURE_CODES for f in found)
+    ):
+        found.append(
+            finding(
+                "signature-mismatch-unexplained",
+                "S3 computed exactly the request described, so the "
+                "difference is in what was signed: rerun with --secret-key to find it.",
+                strength=REPORTED,
+            )
+        )
     ranked = tuple(rank(found))
     return Diagnosis(
-        verdict="problems" if ranked else "ok", findings=ranked, url=url, method=described.method,
-        canonical_request=canonical, string_to_sign=to_sign, signature_provided=url.signature,
-        signature_computed=computed, signature_matches=matches, comparison=comparison, error_body=body,
+        verdict="problems" if ranked else "ok",
+        findings=ranked,
+        url=url,
+        method=described.method,
+        canonical_request=canonical,
+        string_to_sign=to_sign,
+        signature_provided=url.signature,
+        signature_computed=computed,
+        signature_matches=matches,
+        comparison=comparison,
+        error_body=body,
         notes=tuple(notes),
     )
 

@@ -102,18 +102,22 @@ def parse_error_body(data: str | bytes) -> S3ErrorBody:
             "returns it. Paste the whole response body (curl -s prints it), not the browser's summary."
         )
     try:
-        root = ET.fromstring(raw[start.start():])
+        root = ET.fromstring(raw[start.start() :])
     except ET.ParseError as exc:
         raise ErrorBodyError(
             f"The error body is not well-formed XML ({exc}); it is probably truncated. Paste the "
             "whole body, from <?xml to </Error>."
         ) from exc
     if root.tag != "Error":
-        raise ErrorBodyError(f"The XML's root element is <{root.tag[:40]}>, not <Error>: this is not an S3 error body.")
+        raise ErrorBodyError(
+            f"The XML's root element is <{root.tag[:40]}>, not <Error>: this is not an S3 error body."
+        )
     children = [(child.tag, child.text or "") for child in root if isinstance(child.tag, str)]
     code = next((v for n, v in children if n == "Code"), None)
     if not code:
-        raise ErrorBodyError("The <Error> element has no <Code>: this is not a complete S3 error body.")
+        raise ErrorBodyError(
+            "The <Error> element has no <Code>: this is not a complete S3 error body."
+        )
     message = next((v for n, v in children if n == "Message"), "")
     rest = tuple((n, v) for n, v in children if n not in ("Code", "Message"))
     return S3ErrorBody(code=code.strip(), message=message.strip(), fields=rest)

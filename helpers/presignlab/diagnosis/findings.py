@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .codes import CODES, FINDING_CODES
 
-__all__ = ["CONFIRMED", "REPORTED", "SUSPECTED", "Finding", "finding", "rank"]
+__all__ = ["CONFIRMED", "REPORTED", "SIGNATURE_CODES", "SUSPECTED", "Finding", "finding", "rank"]
 
 CONFIRMED = 3
 REPORTED = 2
@@ -22,11 +22,19 @@ SUSPECTED = 1
 
 _ORDER = {c.code: i for i, c in enumerate(FINDING_CODES)}
 #: Codes that explain a SignatureDoesNotMatch; they are ranked together, strongest first.
-_SIGNATURE = frozenset({
-    "method-mismatch", "signed-header-missing", "signed-header-value-mismatch", "query-tampered",
-    "path-mismatch", "host-mismatch", "wrong-secret-key", "signature-mismatch-unexplained",
-})
-_SIGNATURE_RANK = min(_ORDER[c] for c in _SIGNATURE)
+SIGNATURE_CODES = frozenset(
+    {
+        "method-mismatch",
+        "signed-header-missing",
+        "signed-header-value-mismatch",
+        "query-tampered",
+        "path-mismatch",
+        "host-mismatch",
+        "wrong-secret-key",
+        "signature-mismatch-unexplained",
+    }
+)
+_SIGNATURE_RANK = min(_ORDER[c] for c in SIGNATURE_CODES)
 
 
 @dataclass(frozen=True)
@@ -43,14 +51,23 @@ class Finding:
     def to_dict(self) -> dict[str, object]:
         """``{code, message, fix}`` plus ``confidence`` and any evidence."""
         data: dict[str, object] = {"code": self.code, "message": self.message, "fix": self.fix}
-        data["confidence"] = {CONFIRMED: "confirmed", REPORTED: "reported-by-s3"}.get(self.strength, "suspected")
+        data["confidence"] = {CONFIRMED: "confirmed", REPORTED: "reported-by-s3"}.get(
+            self.strength, "suspected"
+        )
         if self.evidence:
             data["evidence"] = self.evidence
         return data
 
 
-def finding(code: str, message: str, *, fix: str | None = None, strength: int = SUSPECTED,
-            subject: str = "", evidence: dict[str, object] | None = None) -> Finding:
+def finding(
+    code: str,
+    message: str,
+    *,
+    fix: str | None = None,
+    strength: int = SUSPECTED,
+    subject: str = "",
+    evidence: dict[str, object] | None = None,
+) -> Finding:
     """A :class:`Finding` for a known ``code``; ``fix`` defaults to the code's documented fix."""
     known = CODES[code]  # an unknown code is a programming error, caught by the tests
     return Finding(code, message, fix or known.fix, strength, subject, dict(evidence or {}))
@@ -58,7 +75,7 @@ def finding(code: str, message: str, *, fix: str | None = None, strength: int = 
 
 def _key(item: Finding) -> tuple[int, int, int]:
     order = _ORDER[item.code]
-    if item.code in _SIGNATURE:
+    if item.code in SIGNATURE_CODES:
         return (_SIGNATURE_RANK, -item.strength, order)
     return (order, -item.strength, 0)
 

@@ -50,7 +50,9 @@ def as_text(comparison: Comparison, *, color: bool = False) -> str:
     for row in rows:
         exp, act = _show(row.expected), _show(row.actual)
         if row.differs and color:
-            lines.append(f"! {row.label:<{label_w}}  {_GREEN}{exp:<{exp_w}}{_RESET}  {_RED}{act}{_RESET}")
+            lines.append(
+                f"! {row.label:<{label_w}}  {_GREEN}{exp:<{exp_w}}{_RESET}  {_RED}{act}{_RESET}"
+            )
         else:
             mark = "!" if row.differs else " "
             lines.append(f"{mark} {row.label:<{label_w}}  {exp:<{exp_w}}  {act}")
@@ -62,7 +64,8 @@ def as_text(comparison: Comparison, *, color: bool = False) -> str:
 def as_html(comparison: Comparison) -> str:
     """A side-by-side table; differing rows get a coloured background and a ``≠`` marker."""
     head = "".join(
-        f"<th style='text-align:left'>{html.escape(t)}</th>" for t in ("", "component", *comparison.titles)
+        f"<th style='text-align:left'>{html.escape(t)}</th>"
+        for t in ("", "component", *comparison.titles)
     )
     body = []
     for row in comparison.rows:
@@ -73,7 +76,11 @@ def as_html(comparison: Comparison) -> str:
             f"<code>{html.escape(_show(row.expected))}</code>",
             f"<code>{html.escape(_show(row.actual))}</code>",
         ]
-        body.append(f"<tr{style}>" + "".join(f"<td style='text-align:left'>{c}</td>" for c in cells) + "</tr>")
+        body.append(
+            f"<tr{style}>"
+            + "".join(f"<td style='text-align:left'>{c}</td>" for c in cells)
+            + "</tr>"
+        )
     verdict = "identical" if comparison.matches else f"{len(comparison.differences)} difference(s)"
     return (
         f"<table class='presignlab-comparison'><caption>{html.escape(comparison.kind)}: {verdict}</caption>"

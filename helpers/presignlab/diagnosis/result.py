@@ -79,8 +79,10 @@ class Diagnosis:
         if self.signature_provided is not None:
             lines += ["", f"signature provided: {self.signature_provided}"]
         if self.signature_computed is not None:
-            lines.append(f"signature computed: {self.signature_computed} "
-                         f"({'matches' if self.signature_matches else 'differs'})")
+            lines.append(
+                f"signature computed: {self.signature_computed} "
+                f"({'matches' if self.signature_matches else 'differs'})"
+            )
         lines += [f"note: {n}" for n in self.notes]
         return "\n".join(lines)
 
@@ -93,8 +95,14 @@ class Diagnosis:
             f"<td style='text-align:left'>{html.escape(f.fix)}</td></tr>"
             for f in self.findings
         )
-        table = (f"<table><thead><tr><th>code</th><th>message</th><th>fix</th></tr></thead>"
-                 f"<tbody>{rows}</tbody></table>") if rows else ""
+        table = (
+            (
+                f"<table><thead><tr><th>code</th><th>message</th><th>fix</th></tr></thead>"
+                f"<tbody>{rows}</tbody></table>"
+            )
+            if rows
+            else ""
+        )
         comparison = self.comparison._repr_html_() if self.comparison is not None else ""
         return f"<p><b>verdict: {html.escape(self.verdict)}</b></p>{table}{comparison}"
 
