@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from .errors import PresignedUrlError
+from .query_auth import host_header
 from .query_string import parse_query, percent_decode
 
 __all__ = [
@@ -62,7 +63,7 @@ class PresignedUrl:
     url: str
     version: str  # "sigv4" or "sigv2"
     scheme: str
-    host: str  # the Host header the URL implies: hostname plus any explicit port
+    host: str  # the Host header the URL implies: hostname plus any non-default port
     hostname: str
     port: int | None
     addressing: str  # "path" or "virtual"
@@ -124,7 +125,7 @@ def parse_presigned_url(url: str) -> PresignedUrl:
     names = {n for n, _ in query}
     hostname = (parts.hostname or "").lower()
     port = _port(parts)
-    host = hostname if port is None else f"{hostname}:{port}"
+    host = host_header(url.strip())
     path = percent_decode(parts.path or "/", what="the path")
     bucket, key, addressing, host_region = _locate(hostname, path)
     common = dict(

@@ -19,6 +19,7 @@ from .query_string import parse_query, percent_decode
 
 __all__ = [
     "SentRequest",
+    "host_header",
     "presign_v2",
     "presign_v4",
     "sigv2_string_to_sign",
@@ -44,7 +45,7 @@ class SentRequest:
         """The request sent to ``url``; a ``Host`` header in ``headers`` overrides the URL's host."""
         parts = urlsplit(url)
         pairs = sigv4.header_pairs(headers)
-        host = next((v for n, v in pairs if n.lower() == "host"), None) or parts.netloc.rpartition("@")[2]
+        host = next((v for n, v in pairs if n.lower() == "host"), None) or host_header(url)
         return cls(
             method=method.upper(),
             host=host.strip(),
@@ -61,6 +62,31 @@ class SentRequest:
     def param(self, name: str) -> str | None:
         """The first value of query parameter ``name`` (exact case), or None."""
         return next((v for n, v in self.query if n == name), None)
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def host_header(url: str) -> str:
+    """The ``Host`` header an HTTP client sends for ``url`` (and botocore signs).
+
+    The host name is lower-cased, an IPv6 address keeps its brackets, user information is
+    dropped, and the port is kept only when it is not the scheme's default (``:443`` for https,
+    ``:80`` for http). A port that is not a number is kept as written.
+    """
+    parts = urlsplit(url)
+    netloc = parts.netloc.rpartition("@")[2]
+    hostname = parts.hostname or ""
+    if not hostname:
+        return netloc
+    host = f"[{hostname}]" if ":" in hostname else hostname
+    try:
+        port = parts.port
+    except ValueError:
+        return netloc.lower()
+    if port is not None and port != _DEFAULT_PORTS.get(parts.scheme.lower()):
+        host = f"{host}:{port}"
+    return host
 
 
 def _signed_values(request: SentRequest, signed: Sequence[str]) -> list[tuple[str, str]]:
@@ -169,14 +195,34 @@ def presign_v2(
     expires_at: datetime,
     headers: sigv4.HeaderPairs = (),
     resource_path: str | None = None,
+    session_token: str | None = None,
+    hoist_headers: bool = False,
 ) -> str:
-    """A SigV2 presigned URL; ``resource_path`` defaults to the URL's path (path-style)."""
+    """A SigV2 presigned URL; ``resource_path`` defaults to the URL's path (path-style).
+
+    ``session_token`` travels in the query as ``x-amz-security-token`` and is signed like an
+    ``x-amz-*`` header, as botocore does. With ``hoist_headers`` the signed headers
+    (``x-amz-*``, ``Content-Type``, ``Content-MD5``) are also written into the query with
+    lower-case names, as botocore's SigV2 presigner does: ``x-amz-*`` values then count as
+    sent, while ``Content-Type`` and ``Content-MD5`` must still be sent as headers.
+    """
     parts = urlsplit(url)
     expires = str(int(expires_at.timestamp()))
-    request = SentRequest.to_url(url, method, headers)
+    pairs = sigv4.header_pairs(headers)
+    extra: list[tuple[str, str]] = []
+    if hoist_headers:
+        extra += [
+            (n.lower(), v) for n, v in pairs
+            if n.lower().startswith("x-amz-") or n.lower() in ("content-type", "content-md5")
+        ]
+    if session_token is not None:
+        extra.append(("x-amz-security-token", session_token))
+    request = SentRequest.to_url(url, method, pairs)
+    query = (*request.query, *extra)
+    request = SentRequest(request.method, request.host, request.path, query, request.headers)
     to_sign = sigv2_string_to_sign(request, resource_path or request.path, expires)
     sig = sigv2.signature_v2(secret_key, to_sign)
-    params = [("AWSAccessKeyId", access_key), ("Expires", expires), ("Signature", sig)]
+    params = [("AWSAccessKeyId", access_key), ("Expires", expires), *extra, ("Signature", sig)]
     encoded = "&".join(f"{sigv4.uri_encode(n)}={sigv4.uri_encode(v)}" for n, v in params)
     joined = f"{parts.query}&{encoded}" if parts.query else encoded
     return f"{parts.scheme}://{parts.netloc}{parts.path or '/'}?{joined}"
