@@ -150,9 +150,9 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         description="Diagnose the request sent to a presigned S3 URL with a method and headers. "
         "Exit status: 0 ok, 1 problems, 2 invalid input.",
     )
-    parser.add_argument("url", help="the presigned URL, exactly as used (quote it in the shell)")
+    parser.add_argument("url", metavar="URL", help="the presigned URL, exactly as used (quote it in the shell)")
     parser.add_argument(
-        "--method", default=DEFAULT_METHOD, help=f"HTTP method sent (default {DEFAULT_METHOD})"
+        "--method", metavar="M", default=DEFAULT_METHOD, help=f"HTTP method sent (default {DEFAULT_METHOD})"
     )
     parser.add_argument(
         "-H",
@@ -164,9 +164,9 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         help="a header sent with the request (repeatable); Host overrides the URL's host",
     )
     parser.add_argument(
-        "--secret-key", help="the signing secret: recompute the signature and search the cause"
+        "--secret-key", metavar="KEY", help="the signing secret: recompute the signature and search the cause"
     )
-    parser.add_argument("--now", help="when the request was sent, ISO 8601 (default: now)")
+    parser.add_argument("--now", metavar="ISO8601", help="when the request was sent, ISO 8601 (default: now)")
     parser.add_argument(
         "--error-xml", metavar="PATH|-", help="S3's XML error body, from a file or stdin (-)"
     )
