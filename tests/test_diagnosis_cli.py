@@ -12,6 +12,7 @@ import pytest
 from diagnosis_support import SECRET_KEY, SIGNED_AT, error_xml, v4
 
 from presignlab.cli import main
+from presignlab.diagnosis import DEFAULT_METHOD
 
 NOW = "2026-03-01T12:05:00Z"
 PNG = "Content-Type: image/png"
@@ -45,6 +46,7 @@ def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict]
 def test_ok_request_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     status, data = run_json(capsys, URL, "-H", PNG, "--now", NOW, "--secret-key", SECRET_KEY)
     assert status == 0 and data["verdict"] == "ok" and data["findings"] == []
+    assert data["method"] == DEFAULT_METHOD == "PUT"  # the CLI default is the API default
     assert (
         data["signature_matches"] is True
         and data["signature_computed"] == data["signature_provided"]
