@@ -157,3 +157,23 @@ def test_upload_fileobj_and_signed_payload(local_s3: LocalS3) -> None:
     s3.create_bucket(Bucket=BUCKET)
     s3.upload_fileobj(io.BytesIO(b"z" * 1000), BUCKET, "f.bin")
     assert s3.get_object(Bucket=BUCKET, Key="f.bin")["Body"].read() == b"z" * 1000
+
+
+def test_no_log_noise_on_stdout_or_stderr(local_s3: LocalS3, capfd: pytest.CaptureFixture[str]) -> None:
+    s3 = local_s3.client()
+    s3.create_bucket(Bucket=BUCKET)
+    url = s3.generate_presigned_url("put_object", Params={"Bucket": BUCKET, "Key": "quiet.txt"})
+    assert requests.put(url, data=b"x", timeout=10).status_code == 200
+    assert requests.put(url + "0", data=b"x", timeout=10).status_code == 403
+    local_s3.client("iam").create_user(UserName="quiet")
+    captured = capfd.readouterr()
+    assert captured.out == "" and captured.err == ""
+
+
+def test_http_chunked_put_is_accepted(local_s3: LocalS3) -> None:
+    s3 = local_s3.client()
+    s3.create_bucket(Bucket=BUCKET)
+    url = s3.generate_presigned_url("put_object", Params={"Bucket": BUCKET, "Key": "chunked.txt"})
+    answer = requests.put(url, data=iter([b"hello ", b"chunks"]), timeout=10)
+    assert answer.status_code == 200, answer.text
+    assert s3.get_object(Bucket=BUCKET, Key="chunked.txt")["Body"].read() == b"hello chunks"
