@@ -114,3 +114,13 @@ def test_get_session_token_is_recorded_and_dated_on_the_clock(local_s3: LocalS3)
     assert _code(info) == "AccessDenied"
     root_creds = local_s3.client("sts").get_session_token(DurationSeconds=7200)["Credentials"]
     assert root_creds["Expiration"] == frozen + timedelta(seconds=3600)
+
+
+def test_root_session_acts_as_root(local_s3: LocalS3) -> None:
+    local_s3.client().create_bucket(Bucket=BUCKET)
+    creds = local_s3.client("sts").get_session_token()["Credentials"]
+    session = local_s3.client(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                              aws_session_token=creds["SessionToken"])
+    assert [b["Name"] for b in session.list_buckets()["Buckets"]] == [BUCKET]
+    url = session.generate_presigned_url("put_object", Params={"Bucket": BUCKET, "Key": "s.txt"})
+    assert requests.put(url, data=b"x", timeout=10).status_code == 200

@@ -91,7 +91,7 @@ class StrictS3App:
             if req.service == "sts" and action in ("GetSessionToken", "GetCallerIdentity"):
                 principal = auth.credential.principal
                 status, headers, answer = (
-                    get_session_token(ctx.store, principal, params, ctx.now)
+                    get_session_token(ctx.store, auth.credential, params, ctx.now)
                     if action == "GetSessionToken"
                     else get_caller_identity(principal, auth.credential.access_key_id)
                 )

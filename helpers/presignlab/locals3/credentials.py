@@ -17,7 +17,8 @@ UNCONFIRMED / choices:
   the pipeline reports the call (:meth:`MotoCredentialStore.record_assumed_roles`): the session
   lasts its duration from the clock's ``now()`` at issue. The Expiration printed in moto's
   AssumeRole answer stays in real time.
-* A GetSessionToken session acts as its caller (principal kind ``session``, the caller's ARN).
+* A GetSessionToken session acts as its caller: principal kind ``session`` with the user's ARN
+  and name, or the root principal itself for the root user's sessions (root's permissions).
 """
 
 from __future__ import annotations
@@ -115,7 +116,7 @@ class MotoCredentialStore:
         credential = Credential(
             access_key_id="ASIA" + "".join(secrets.choice(_KEY_ALPHABET) for _ in range(16)),
             secret_key="".join(secrets.choice(_SECRET_ALPHABET) for _ in range(40)),
-            principal=Principal("session", caller.account_id, caller.arn, caller.name),
+            principal=caller if caller.kind == "root" else Principal("session", caller.account_id, caller.arn, caller.name),
             session_token=base64.b64encode(b"presignlab-session:" + os.urandom(96)).decode("ascii"),
             expires_at=_aware(now) + duration,
         )

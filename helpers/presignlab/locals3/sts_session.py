@@ -24,7 +24,7 @@ from urllib.parse import parse_qsl
 from xml.sax.saxutils import escape
 
 from .credentials import MotoCredentialStore
-from .identity import Principal
+from .identity import Credential, Principal
 from .s3_error import S3Error, new_request_ids
 
 __all__ = ["action_of", "get_caller_identity", "get_session_token"]
@@ -63,10 +63,11 @@ def _duration(params: dict[str, str], caller: Principal) -> timedelta:
 
 
 def get_session_token(
-    store: MotoCredentialStore, caller: Principal, params: dict[str, str], now: datetime
+    store: MotoCredentialStore, signer: Credential, params: dict[str, str], now: datetime
 ) -> tuple[int, list[tuple[str, str]], bytes]:
-    """Issue a session for ``caller``; returns ``(status, headers, body)``. Raises S3Error."""
-    if caller.kind in ("assumed-role", "session"):
+    """Issue a session acting as ``signer``'s principal; returns ``(status, headers, body)``."""
+    caller = signer.principal
+    if signer.session_token is not None:
         raise S3Error(403, "AccessDenied", "Cannot call GetSessionToken with session credentials")
     credential = store.issue_session(caller, _duration(params, caller), now)
     expires = (credential.expires_at or now).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
