@@ -177,3 +177,31 @@ def test_http_chunked_put_is_accepted(local_s3: LocalS3) -> None:
     answer = requests.put(url, data=iter([b"hello ", b"chunks"]), timeout=10)
     assert answer.status_code == 200, answer.text
     assert s3.get_object(Bucket=BUCKET, Key="chunked.txt")["Body"].read() == b"hello chunks"
+
+
+def test_virtual_host_addressing_on_localhost(local_s3: LocalS3) -> None:
+    from botocore.config import Config
+
+    local_s3.client().create_bucket(Bucket=BUCKET)
+    vhost = local_s3.client(endpoint_url=f"http://localhost:{local_s3.port}",
+                            config=Config(s3={"addressing_style": "virtual"}))
+    url = vhost.generate_presigned_url("put_object", Params={"Bucket": BUCKET, "Key": "v.txt"})
+    host = f"{BUCKET}.localhost:{local_s3.port}"
+    assert url.startswith(f"http://{host}/v.txt?")
+    answer = requests.put(url.replace(host, f"127.0.0.1:{local_s3.port}"), data=b"vh", headers={"Host": host},
+                          timeout=10)
+    assert answer.status_code == 200, answer.text
+    assert local_s3.client().get_object(Bucket=BUCKET, Key="v.txt")["Body"].read() == b"vh"
+
+
+def test_sigv2_presigned_put_and_expiry(local_s3: LocalS3) -> None:
+    from botocore.config import Config
+
+    local_s3.client().create_bucket(Bucket=BUCKET)
+    v2 = local_s3.client(config=Config(signature_version="s3"))
+    url = v2.generate_presigned_url("put_object", Params={"Bucket": BUCKET, "Key": "v2.txt"}, ExpiresIn=60)
+    assert "Signature=" in url and "X-Amz-" not in url
+    assert requests.put(url, data=b"two", timeout=10).status_code == 200
+    local_s3.clock.advance(minutes=2)
+    answer = requests.put(url, data=b"two", timeout=10)
+    assert answer.status_code == 403 and b"Request has expired" in answer.content

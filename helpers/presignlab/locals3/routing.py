@@ -52,6 +52,7 @@ class IncomingRequest:
     raw_query: str
     content_length: int | None
     chunked_transfer: bool
+    virtual_host: bool = False
 
     def header(self, name: str) -> str | None:
         """A header's value (any case), or None."""
@@ -120,7 +121,7 @@ def _bucket_and_key(host: str, path: str) -> tuple[str | None, str | None]:
     vhost = _VHOST.match(host)
     if vhost:
         key = path[1:] if path.startswith("/") else path
-        return vhost.group("bucket"), key or None
+        return vhost.group("bucket").lower(), key or None
     parts = path[1:].split("/", 1) if path.startswith("/") else path.split("/", 1)
     bucket = parts[0] or None
     key = parts[1] if len(parts) > 1 and parts[1] else None
@@ -158,4 +159,5 @@ def parse_environ(environ: dict[str, Any]) -> IncomingRequest:
         headers=tuple(headers),
     )
     bucket, key = _bucket_and_key(host, sent.path)
-    return IncomingRequest(sent, _service(headers), bucket, key, raw_query, content_length, chunked)
+    virtual = _VHOST.match(host) is not None
+    return IncomingRequest(sent, _service(headers), bucket, key, raw_query, content_length, chunked, virtual)

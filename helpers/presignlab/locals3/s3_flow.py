@@ -41,7 +41,8 @@ _MAX_AUTHZ_BODY = 1024 * 1024
 
 
 def _resource_path(req: IncomingRequest) -> str:
-    if req.bucket and not req.sent.path.startswith(f"/{req.bucket}"):
+    """SigV2's ``/bucket/key``: the path itself, or ``/bucket`` + path for virtual-host requests."""
+    if req.virtual_host and req.bucket:
         return f"/{req.bucket}{req.sent.path}"
     return req.sent.path
 
