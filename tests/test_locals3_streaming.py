@@ -8,6 +8,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 
+import pytest
 import requests
 from locals3_fixtures import error_code, local_s3, sign_v4_headers  # noqa: F401
 
@@ -92,7 +93,8 @@ def test_unsigned_payload_with_checksum_trailer(local_s3: LocalS3) -> None:
     assert s3.get_object(Bucket=BUCKET, Key="trailer.txt")["Body"].read() == b"hello"
 
 
-def test_serve_command_prints_its_endpoint_and_answers() -> None:
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
+def test_serve_command_prints_its_endpoint_and_answers(stop_signal: signal.Signals) -> None:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
         [sys.executable, "-c", "import sys; from presignlab.cli import main; sys.exit(main())", "serve", "--port", "0"],
@@ -107,7 +109,7 @@ def test_serve_command_prints_its_endpoint_and_answers() -> None:
         assert "AKIAIOSFODNN7EXAMPLE" in key_line and AWS_EXAMPLE_SECRET not in key_line
         answer = requests.get(f"{endpoint}/no-such-bucket", timeout=10)
         assert answer.status_code == 404 and error_code(answer.content) == "NoSuchBucket"
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(stop_signal)
         out, err = process.communicate(timeout=10)
         assert process.returncode == 0 and "Stopped." in out and err == ""
     finally:
