@@ -205,3 +205,15 @@ def test_sigv2_presigned_put_and_expiry(local_s3: LocalS3) -> None:
     local_s3.clock.advance(minutes=2)
     answer = requests.put(url, data=b"two", timeout=10)
     assert answer.status_code == 403 and b"Request has expired" in answer.content
+
+
+def test_concurrent_presigned_puts(local_s3: LocalS3) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    s3 = local_s3.client()
+    s3.create_bucket(Bucket=BUCKET)
+    urls = [s3.generate_presigned_url("put_object", Params={"Bucket": BUCKET, "Key": f"c{i}.txt"}) for i in range(16)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(lambda u: requests.put(u, data=b"c" * 4096, timeout=20).status_code, urls))
+    assert statuses == [200] * 16
+    assert s3.list_objects_v2(Bucket=BUCKET)["KeyCount"] == 16
