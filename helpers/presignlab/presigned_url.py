@@ -40,10 +40,6 @@ _SIGV2_PARAMETERS = ("AWSAccessKeyId", "Expires", "Signature")
 _AMZ_DATE = re.compile(r"^\d{8}T\d{6}Z$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")
-_AWS_HOST = re.compile(
-    r"^(?:(?P<bucket>.+)\.)?s3(?:[.-](?:dualstack\.)?(?P<region>[a-z0-9-]+?))?"
-    r"(?:\.dualstack)?\.amazonaws\.com(?:\.cn)?$"
-)
 MAX_URL_LENGTH = 64 * 1024
 
 
@@ -181,16 +177,58 @@ def _port(parts) -> int | None:  # type: ignore[no-untyped-def]
         raise PresignedUrlError(f"The URL's port is not a number from 0 to 65535: {exc}.") from exc
 
 
+_AWS_SUFFIXES = (".amazonaws.com", ".amazonaws.com.cn")
+_REGION = re.compile(r"^[a-z]{2,4}(?:-[a-z]+)+-\d+$")
+#: ``s3`` endpoint label variants that take the region from the next label (or have none).
+_SCOPED = {"", "fips", "accesspoint", "accesspoint-fips", "website"}
+
+
+def _aws_endpoint(hostname: str) -> tuple[bool, str | None, str | None]:
+    """``(is an S3 object host on AWS, bucket or None, region or None)`` for ``hostname``.
+
+    Knows the regional (``s3.REGION``), legacy (``s3-REGION``, ``s3-website-REGION``,
+    ``s3-fips-REGION``), global (``s3``, ``s3-external-1``: us-east-1; ``BUCKET.s3``: none),
+    dual-stack, FIPS,
+    Transfer Acceleration (no region), access point, website, PrivateLink (``vpce``) and
+    China (``amazonaws.com.cn``) hosts, with or without a bucket in front.
+    """
+    suffix = next((x for x in _AWS_SUFFIXES if hostname.endswith(x)), None)
+    if suffix is None:
+        return False, None, None
+    labels = hostname[: -len(suffix)].split(".")
+    at = next((i for i in range(len(labels) - 1, -1, -1) if labels[i] == "s3" or labels[i].startswith("s3-")), None)
+    if at is None:
+        return False, None, None
+    left, right = labels[:at], labels[at + 1:]
+    if right[-1:] == ["vpce"]:
+        right = right[:-1]
+        left = left[:-1]  # the vpce-... endpoint id, not a bucket
+    if right[:1] == ["dualstack"]:
+        right = right[1:]
+    if len(right) > 1 or (right and not _REGION.match(right[0])):
+        return False, None, None
+    rest = labels[at][3:]
+    if rest in _SCOPED:
+        # The global endpoint is in us-east-1, but with a bucket in front DNS takes the request to
+        # the bucket's own region (boto3 presigns such URLs for any region): no region implied.
+        region = right[0] if right else ("us-east-1" if rest == "" and not left else None)
+    elif right:
+        return False, None, None
+    elif rest in ("external-1", "accelerate"):
+        region = "us-east-1" if rest == "external-1" else None
+    else:
+        legacy = rest.removeprefix("website-").removeprefix("fips-")
+        if not _REGION.match(legacy):
+            return False, None, None
+        region = legacy
+    return True, ".".join(left) or None, region
+
+
 def _locate(hostname: str, path: str) -> tuple[str | None, str, str, str | None]:
     """Bucket, key, addressing style and the region named by an AWS host (if any)."""
-    match = _AWS_HOST.match(hostname)
-    region = None
-    if match:
-        region = match.group("region")
-        if region in (None, "external-1", "accelerate"):
-            region = "us-east-1" if region in (None, "external-1") else None
-        if match.group("bucket"):
-            return match.group("bucket"), path[1:], "virtual", region
+    aws, bucket, region = _aws_endpoint(hostname)
+    if aws and bucket:
+        return bucket, path[1:], "virtual", region
     segments = path[1:].split("/", 1)
     bucket = segments[0] or None
     key = segments[1] if len(segments) > 1 else ""
@@ -215,11 +253,15 @@ def _sigv4(common: dict, query: list[tuple[str, str]], names: set[str]) -> Presi
         defects.append(_missing_defect(missing, "sigv4"))
     sig = values.get("X-Amz-Signature")
     if sig is not None and not _HEX64.match(sig):
-        raise PresignedUrlError(
-            f"X-Amz-Signature must be 64 lower-case hex digits (a SigV4 signature is hex "
-            f"HMAC-SHA256, not base64); this one has {len(sig)} characters. The URL looks truncated "
-            "or edited: copy the whole URL again."
-        )
+        if _HEX64.match(sig.lower()):
+            defects.append(UrlDefect(
+                "malformed-signature", "X-Amz-Signature",
+                "X-Amz-Signature is upper-case hex; SigV4 signers write lower-case hex and S3 "
+                "compares the signature as text, so expect SignatureDoesNotMatch. Something changed "
+                "the URL's case after signing: use the URL exactly as the signer returned it.",
+            ))
+        else:
+            raise PresignedUrlError(_bad_v4_signature(sig))
     cred = _credential(values.get("X-Amz-Credential"), defects)
     amz_date = values.get("X-Amz-Date")
     signed_at = parse_amz_date(amz_date) if amz_date is not None else None
@@ -244,6 +286,19 @@ def _sigv4(common: dict, query: list[tuple[str, str]], names: set[str]) -> Presi
         amz_date=amz_date, signed_at=signed_at, expires_in=expires_in, expires_at=expires_at,
         signed_headers=signed, session_token_present="X-Amz-Security-Token" in values,
         signature=sig, required_headers=required, defects=tuple(defects),
+    )
+
+
+def _bad_v4_signature(sig: str) -> str:
+    if re.fullmatch(r"[A-Za-z0-9+/ ]+=*", sig) and not re.fullmatch(r"[0-9a-fA-F]+", sig):
+        what = "it looks like base64, but a SigV4 signature is hex HMAC-SHA256, not base64"
+    elif re.fullmatch(r"[0-9a-fA-F]*", sig):
+        what = f"this one has {len(sig)} hex digits, so the URL looks truncated or edited"
+    else:
+        what = f"this one has {len(sig)} characters, some of them not hex digits"
+    return (
+        f"X-Amz-Signature must be 64 lower-case hex digits; {what}. Copy the whole URL again, "
+        "exactly as the signer returned it."
     )
 
 
@@ -299,6 +354,14 @@ def _sigv2(common: dict, query: list[tuple[str, str]], names: set[str], region: 
             f"Signature must be 28 base64 characters (SigV2 is base64 HMAC-SHA1); this one has "
             f"{len(sig)}. The URL looks truncated or edited: copy the whole URL again."
         )
+    if sig is not None and " " in sig:
+        defects.append(UrlDefect(
+            "malformed-signature", "Signature",
+            "The Signature contains a space: a '+' of the base64 signature was not percent-encoded "
+            "as %2B, and S3 reads a bare '+' in a query string as a space, so expect "
+            "SignatureDoesNotMatch. Encode '+' as %2B (botocore does) or use the URL exactly as "
+            "the signer returned it.",
+        ))
     required = {n.lower(): v for n, v in query if n.lower() in ("content-type", "content-md5")}
     return PresignedUrl(
         **common, version="sigv2", algorithm="HmacSHA1", access_key_id=values.get("AWSAccessKeyId"),
