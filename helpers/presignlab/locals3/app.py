@@ -77,7 +77,11 @@ class StrictS3App:
         """IAM or STS: authenticate over the body's SHA-256, then answer (moto, or GetSessionToken)."""
         if req.content_length is not None and req.content_length > MAX_QUERY_API_BODY:
             raise S3Error(413, "RequestEntityTooLarge", "Request body is too large.")
-        spool, length, _ = receive_body(environ["wsgi.input"], req.content_length or 0, declared_sha256=None)
+        length_limit = req.content_length if req.content_length is not None or req.chunked_transfer else 0
+        spool, length, _ = receive_body(environ["wsgi.input"], length_limit, declared_sha256=None)
+        if length > MAX_QUERY_API_BODY:
+            spool.close()
+            raise S3Error(413, "RequestEntityTooLarge", "Request body is too large.")
         try:
             body = spool.read()
             spool.seek(0)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from .s3_error import S3Error
 
-__all__ = ["STREAMING_FORMS", "ChunkSigner", "decode_aws_chunked"]
+__all__ = ["STREAMING_FORMS", "ChunkSigner", "decode_aws_chunked", "incomplete_body"]
 
 STREAMING_FORMS = (
     "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
@@ -65,7 +65,8 @@ class ChunkSigner:
         return self._next("AWS4-HMAC-SHA256-TRAILER", hashlib.sha256(lines).hexdigest())
 
 
-def _incomplete() -> S3Error:
+def incomplete_body() -> S3Error:
+    """400 IncompleteBody (reference row 25a; the message is the error-code list's description)."""
     return S3Error(
         400, "IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header."
     )
@@ -78,7 +79,7 @@ def _mismatch() -> S3Error:
 def _line(readline: Callable[[int], bytes]) -> bytes:
     line = readline(_MAX_LINE)
     if not line.endswith(b"\r\n"):
-        raise _incomplete()
+        raise incomplete_body()
     return line[:-2]
 
 
@@ -98,12 +99,12 @@ def decode_aws_chunked(
         try:
             size = int(size_text.strip(), 16)
         except ValueError:
-            raise _incomplete() from None
+            raise incomplete_body() from None
         if size < 0:
-            raise _incomplete()
+            raise incomplete_body()
         data = read(size) if size else b""
         if len(data) != size:
-            raise _incomplete()
+            raise incomplete_body()
         if signer is not None:
             sent = ext.partition(b"chunk-signature=")[2].strip().decode("ascii", "replace")
             if not hmac.compare_digest(sent, signer.chunk(data)):
@@ -112,7 +113,7 @@ def decode_aws_chunked(
             break
         write(data)
         if read(2) != b"\r\n":
-            raise _incomplete()
+            raise incomplete_body()
     return _trailers(readline, signer)
 
 
@@ -127,7 +128,7 @@ def _trailers(readline: Callable[[int], bytes], signer: ChunkSigner | None) -> l
         text = line.rstrip(b"\r\n")
         name, sep, value = text.partition(b":")
         if not sep:
-            raise _incomplete()
+            raise incomplete_body()
         lname = name.strip().decode("ascii", "replace").lower()
         if lname == "x-amz-trailer-signature":
             sent_signature = value.strip().decode("ascii", "replace")

@@ -28,7 +28,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from typing import IO, Any
 
-from .aws_chunked import ChunkSigner, decode_aws_chunked
+from .aws_chunked import ChunkSigner, decode_aws_chunked, incomplete_body
 from .s3_error import S3Error
 
 __all__ = ["BLOCK", "SPOOL_IN_MEMORY", "BodyReader", "PassThroughBody", "missing_content_length", "receive_body"]
@@ -38,12 +38,6 @@ SPOOL_IN_MEMORY = 1024 * 1024
 _HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
 
 Observer = Callable[[bytes], object]
-
-
-def _incomplete() -> S3Error:
-    return S3Error(
-        400, "IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header."
-    )
 
 
 def _timeout() -> S3Error:
@@ -73,10 +67,10 @@ class BodyReader:
         except (TimeoutError, socket.timeout):
             raise _timeout() from None
         except (ConnectionError, OSError, ValueError) as exc:
-            raise _incomplete() from exc
+            raise incomplete_body() from exc
         if self._left is not None:
             if not data and wanted > 0:
-                raise _incomplete()
+                raise incomplete_body()
             self._left -= len(data)
         return data
 
@@ -171,7 +165,7 @@ def receive_body(
             while block := reader.read(BLOCK):
                 write(block)
             if content_length is not None and total != content_length:
-                raise _incomplete()
+                raise incomplete_body()
     except BaseException:
         spool.close()
         raise

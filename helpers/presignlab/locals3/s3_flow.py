@@ -24,14 +24,12 @@ from . import adapters, authz, moto_glue
 from .authn import AuthResult, authenticate
 from .authn_header import parse_authorization_v4
 from .authn_sigv4 import parse_credential
-from .aws_chunked import STREAMING_FORMS, ChunkSigner
+from .aws_chunked import STREAMING_FORMS, ChunkSigner, incomplete_body
 from .body import PassThroughBody, missing_content_length, receive_body
 from .context import S3Context
 from .integrity import DigestSpec
 from .moto_call import call_moto, hand_body_to_moto
-from .responses import status_line
 from .routing import IncomingRequest
-from .s3_error import S3Error
 
 __all__ = ["handle_s3"]
 
@@ -112,8 +110,7 @@ def _receive(
         decoded = req.header("x-amz-decoded-content-length")
         if decoded is not None and decoded.strip() != str(length):
             spool.close()
-            raise S3Error(400, "IncompleteBody",
-                          "You did not provide the number of bytes specified by the Content-Length HTTP header.")
+            raise incomplete_body()
         changes = _chunked_header_changes(req, trailers)
     if verifier is not None:
         try:
@@ -154,14 +151,14 @@ def handle_s3(environ: dict[str, Any], req: IncomingRequest, ctx: S3Context, sta
     names = {name for name, _ in sent.query}
     early = sent.method == "PUT" and bool(names & set(_BODY_FOR_AUTHZ))
     spooled = _receive(environ, req, auth, spool_always=True) if early else None
-    authz.authorize(
-        principal, sent, bucket=req.bucket, key=req.key, account_id=ctx.account_id,
-        scheme=auth.scheme, now=ctx.now, body=_body_bytes(spooled) if early else None,
-    )  # fmt: skip
-    spec = adapters.check_before_body(req, ctx, auth.signed_headers)
-    if not early:
-        spooled = _receive(environ, req, auth, spec)
     try:
+        authz.authorize(
+            principal, sent, bucket=req.bucket, key=req.key, account_id=ctx.account_id,
+            scheme=auth.scheme, now=ctx.now, body=_body_bytes(spooled) if early else None,
+        )  # fmt: skip
+        spec = adapters.check_before_body(req, ctx, auth.signed_headers)
+        if not early:
+            spooled = _receive(environ, req, auth, spec)
         answer = call_moto("s3", environ)
     finally:
         if spooled is not None:
@@ -169,7 +166,5 @@ def handle_s3(environ: dict[str, Any], req: IncomingRequest, ctx: S3Context, sta
     headers = answer.headers + adapters.cors_response_headers(req, ctx)
     if sent.method == "PUT" and req.bucket and not req.key and not sent.query and answer.code == 200:
         adapters.new_bucket_defaults(ctx.account_id, req.bucket)
-    start_response(answer.status if answer.status[:3].isdigit() else status_line(answer.code), headers)
+    start_response(answer.status, headers)
     return answer.body
-
-
