@@ -89,15 +89,28 @@ def host_header(url: str) -> str:
     return host
 
 
+#: SigV4 query authentication parameters (lower-cased): never values of signed headers.
+_AUTH_PARAMS = frozenset({
+    "x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-expires", "x-amz-signedheaders",
+    "x-amz-signature", "x-amz-security-token",
+})
+
+
 def _signed_values(request: SentRequest, signed: Sequence[str]) -> list[tuple[str, str]]:
-    """Header pairs for the signed names; a signed header absent as a header may come from the query."""
+    """Header pairs for the signed names; a signed header absent as a header may come from the query.
+
+    S3 accepts the value of a signed header from a query parameter of the same name (SDKs hoist
+    some ``x-amz-*`` headers there), but the SigV4 authentication parameters themselves are never
+    header values. A header sent as well wins over the query value.
+    """
     names = {s.lower() for s in signed}
-    pairs = [(n, v) for n, v in request.headers if n.lower() in names]
+    # the Host value is request.host; a Host pair left in the headers must not count twice
+    pairs = [(n, v) for n, v in request.headers if n.lower() in names and n.lower() != "host"]
     present = {n.lower() for n, _ in pairs}
     if "host" in names:
         pairs.append(("host", request.host))
         present.add("host")
-    hoisted = {n.lower(): v for n, v in reversed(request.query)}
+    hoisted = {n.lower(): v for n, v in reversed(request.query) if n.lower() not in _AUTH_PARAMS}
     pairs += [(n, hoisted[n]) for n in sorted(names - present) if n in hoisted]
     return pairs
 
