@@ -8,8 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from locals3_fixtures import error_code, local_s3, raw_request, sign_v4_headers  # noqa: F401
-
+from locals3_fixtures import error_code, local_s3_fixture, raw_request, sign_v4_headers  # noqa: F401
 from presignlab.locals3 import s3_flow
 from presignlab.locals3.server import LocalS3
 

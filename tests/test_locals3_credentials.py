@@ -7,8 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import requests
 from botocore.exceptions import ClientError
-from locals3_fixtures import error_code, local_s3  # noqa: F401 - pytest fixture
-
+from locals3_fixtures import error_code, local_s3_fixture  # noqa: F401 - pytest fixture
 from presignlab.locals3.server import LocalS3
 
 BUCKET = "presign-lab-cred"

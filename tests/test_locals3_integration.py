@@ -6,8 +6,7 @@ import base64
 import hashlib
 
 import requests
-from locals3_fixtures import error_code, local_s3  # noqa: F401 - pytest fixture
-
+from locals3_fixtures import error_code, local_s3_fixture  # noqa: F401 - pytest fixture
 from presignlab.locals3.server import LocalS3
 
 BUCKET = "presign-lab-int"

@@ -10,8 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 import requests
-from locals3_fixtures import error_code, local_s3, sign_v4_headers  # noqa: F401
-
+from locals3_fixtures import error_code, local_s3_fixture, sign_v4_headers  # noqa: F401
 from presignlab import sigv4
 from presignlab.locals3.aws_chunked import ChunkSigner
 from presignlab.locals3.server import LocalS3

@@ -65,7 +65,7 @@ class StrictS3App:
             if service == "s3":
                 return send_s3_error(error, start_response, method)
             return send_query_api_error(error, service, start_response)
-        except Exception:
+        except Exception:  # noqa: BLE001 - the documented last resort: log, answer 500
             _log.exception("internal error in the strict local S3 layer (%s request)", method)
             if service == "s3":
                 return send_s3_error(internal_error(), start_response, method)

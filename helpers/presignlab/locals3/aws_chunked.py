@@ -135,7 +135,9 @@ def _trailers(readline: Callable[[int], bytes], signer: ChunkSigner | None) -> l
             continue
         signed_text += text + b"\n"
         trailers.append((lname, value.strip().decode("ascii", "replace")))
-    if signer is not None and (trailers or sent_signature is not None):
-        if sent_signature is None or not hmac.compare_digest(sent_signature, signer.trailer(signed_text)):
-            raise _mismatch()
+    signed_trailer = signer is not None and (trailers or sent_signature is not None)
+    if signed_trailer and signer is not None and (
+        sent_signature is None or not hmac.compare_digest(sent_signature, signer.trailer(signed_text))
+    ):
+        raise _mismatch()
     return trailers

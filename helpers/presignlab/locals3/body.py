@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-import socket
 import tempfile
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import IO, Any
 
 from .aws_chunked import ChunkSigner, decode_aws_chunked, incomplete_body
@@ -64,7 +64,7 @@ class BodyReader:
     def _guard(self, call: Callable[[], bytes], wanted: int) -> bytes:
         try:
             data = call()
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise _timeout() from None
         except (ConnectionError, OSError, ValueError) as exc:
             raise incomplete_body() from exc
@@ -80,12 +80,13 @@ class BodyReader:
             size = min(size, self._left)
         if size <= 0:
             return b""
-        first = self._guard(lambda: self._stream.read(size), size)
+        first = self._guard(partial(self._stream.read, size), size)
         if len(first) == size or not first:
             return first
         out = bytearray(first)
         while len(out) < size:
-            chunk = self._guard(lambda: self._stream.read(size - len(out)), size - len(out))
+            wanted = size - len(out)
+            chunk = self._guard(partial(self._stream.read, wanted), wanted)
             if not chunk:
                 break
             out += chunk
@@ -97,7 +98,7 @@ class BodyReader:
             limit = min(limit, self._left)
         if limit <= 0:
             return b""
-        return self._guard(lambda: self._stream.readline(limit), 1)
+        return self._guard(partial(self._stream.readline, limit), 1)
 
     def drain(self) -> None:
         """Read and drop what is left, so the connection can be reused."""
@@ -143,7 +144,7 @@ def receive_body(
     the digest see the decoded bytes.
     """
     reader = BodyReader(stream, content_length)
-    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 - returned open
     digest = hashlib.sha256() if declared_sha256 and _HEX64.match(declared_sha256) else None
     total = 0
 

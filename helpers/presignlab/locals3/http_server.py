@@ -33,15 +33,15 @@ DEFAULT_SOCKET_TIMEOUT = 20.0
 class QuietRequestHandler(MotoRequestHandler):
     """moto's handler (keeps ``_`` in header names) without logs, with timeouts and XML errors."""
 
-    timeout: float | None = DEFAULT_SOCKET_TIMEOUT
+    timeout = DEFAULT_SOCKET_TIMEOUT
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """No access log."""
 
-    def log_error(self, format: str, *args: Any) -> None:  # noqa: A002 - base signature
+    def log_error(self, format: str, *args: Any) -> None:
         """No error log on stderr."""
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - base signature
+    def log_message(self, format: str, *args: Any) -> None:
         """No log lines on stderr."""
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
@@ -79,7 +79,7 @@ class _QuietThreadedServer(ThreadedWSGIServer):
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Broken connections are normal for a test server: no traceback on stderr."""
 
-    def log(self, type: str, message: str, *args: Any) -> None:  # noqa: A002 - base signature
+    def log(self, type: str, message: str, *args: Any) -> None:
         """No server log."""
 
 

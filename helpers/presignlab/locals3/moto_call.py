@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import Any, Protocol
 
 from . import cors, moto_glue
 
-__all__ = ["MotoAnswer", "call_moto", "hand_body_to_moto"]
+__all__ = ["MotoAnswer", "Readable", "call_moto", "hand_body_to_moto"]
 
 
 @dataclass
@@ -48,9 +48,15 @@ def call_moto(service: str, environ: dict[str, Any]) -> MotoAnswer:
     return MotoAnswer(captured["status"], headers, body, captured.get("exc_info"))
 
 
+class Readable(Protocol):
+    """What moto needs from ``wsgi.input``."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
 def hand_body_to_moto(
     environ: dict[str, Any],
-    body: IO[bytes],
+    body: Readable,
     length: int,
     *,
     header_changes: Iterable[tuple[str, str | None]] = (),

@@ -21,7 +21,7 @@ from xml.sax.saxutils import escape
 
 from .s3_error import S3Error, new_request_ids
 
-__all__ = ["internal_error", "query_api_error", "send_s3_error", "send_query_api_error"]
+__all__ = ["internal_error", "query_api_error", "send_query_api_error", "send_s3_error"]
 
 StartResponse = Callable[..., Any]
 
@@ -37,8 +37,10 @@ _QUERY_API_CODES: dict[str, tuple[int, str, str]] = {
     "SignatureDoesNotMatch": (
         403,
         "SignatureDoesNotMatch",
-        "The request signature we calculated does not match the signature you provided. Check "
-        "your AWS Secret Access Key and signing method. Consult the service documentation for details.",
+        (
+            "The request signature we calculated does not match the signature you provided. Check "
+            "your AWS Secret Access Key and signing method. Consult the service documentation for details."
+        ),
     ),
 }
 _REASONS = {
@@ -77,7 +79,7 @@ def send_query_api_error(error: S3Error, service: str, start_response: StartResp
         f'<ErrorResponse xmlns="{xmlns}"><Error><Type>Sender</Type>'
         f"<Code>{escape(mapped.code)}</Code><Message>{escape(mapped.message)}</Message></Error>"
         f"<RequestId>{request_id}</RequestId></ErrorResponse>"
-    ).encode("utf-8")
+    ).encode()
     start_response(
         status_line(mapped.status),
         [("Content-Type", "text/xml"), ("Content-Length", str(len(body))), ("x-amzn-RequestId", request_id)],

@@ -120,8 +120,8 @@ def _service(headers: list[tuple[str, str]]) -> str:
 def _bucket_and_key(host: str, path: str) -> tuple[str | None, str | None]:
     vhost = _VHOST.match(host)
     if vhost:
-        key = path[1:] if path.startswith("/") else path
-        return vhost.group("bucket").lower(), key or None
+        rest = path.removeprefix("/")
+        return vhost.group("bucket").lower(), rest or None
     parts = path[1:].split("/", 1) if path.startswith("/") else path.split("/", 1)
     bucket = parts[0] or None
     key = parts[1] if len(parts) > 1 and parts[1] else None

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 from ..clock import Clock
 from . import moto_glue
@@ -125,8 +125,9 @@ class LocalS3:
         if thread is not None:
             thread.join(timeout=5)
 
-    def __enter__(self) -> LocalS3:
-        return self.start()
+    def __enter__(self) -> Self:
+        self.start()
+        return self
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None

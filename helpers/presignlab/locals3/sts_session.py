@@ -48,7 +48,7 @@ def _duration(params: dict[str, str], caller: Principal) -> timedelta:
     try:
         seconds = int(text) if text is not None else _DEFAULT
     except ValueError:
-        raise S3Error(400, "ValidationError", f"Value '{text[:32]}' at 'durationSeconds' is not a number") from None
+        raise S3Error(400, "ValidationError", f"Value '{str(text)[:32]}' at 'durationSeconds' is not a number") from None
     bound = "greater than or equal to 900" if seconds < _MIN else "less than or equal to 129600"
     if not _MIN <= seconds <= _MAX:
         raise S3Error(
@@ -80,7 +80,7 @@ def get_session_token(
         f"<Expiration>{expires}</Expiration>"
         f"</Credentials></GetSessionTokenResult><ResponseMetadata><RequestId>{request_id}"
         f"</RequestId></ResponseMetadata></GetSessionTokenResponse>"
-    ).encode("utf-8")
+    ).encode()
     headers = [("Content-Type", "text/xml"), ("Content-Length", str(len(body))), ("x-amzn-RequestId", request_id)]
     return 200, headers, body
 
@@ -90,7 +90,7 @@ def _xml_answer(action: str, result: str) -> tuple[int, list[tuple[str, str]], b
     body = (
         f'<{action}Response xmlns="{_XMLNS}"><{action}Result>{result}</{action}Result>'
         f"<ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata></{action}Response>"
-    ).encode("utf-8")
+    ).encode()
     return 200, [("Content-Type", "text/xml"), ("Content-Length", str(len(body))), ("x-amzn-RequestId", request_id)], body
 
 
