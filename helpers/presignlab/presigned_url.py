@@ -278,8 +278,9 @@ def _sigv4(common: dict, query: list[tuple[str, str]], names: set[str]) -> Presi
             "X-Amz-SignedHeaders must include host.",
         ))
     expires_at = signed_at + timedelta(seconds=expires_in) if signed_at and expires_in is not None else None
-    hoisted = {n.lower(): v for n, v in query}
-    required = {h: hoisted.get(h) for h in signed if h != "host" and h not in hoisted}
+    auth = {p.lower() for p in SIGV4_PARAMETERS} | {"x-amz-security-token"}
+    hoisted = {n.lower() for n, _ in query} - auth  # signed headers S3 also reads from the query
+    required: dict[str, str | None] = {h: None for h in signed if h != "host" and h not in hoisted}
     return PresignedUrl(
         **common, version="sigv4", algorithm=values.get("X-Amz-Algorithm"),
         access_key_id=cred[0], credential_date=cred[1], region=cred[2], service=cred[3],
