@@ -77,8 +77,10 @@ def test_assume_role_session_and_its_expiry(local_s3: LocalS3) -> None:
     iam = local_s3.client("iam")
     iam.create_role(RoleName="uploader", AssumeRolePolicyDocument=TRUST)
     iam.put_role_policy(RoleName="uploader", PolicyName="s3", PolicyDocument=ALLOW_ALL_S3)
+    frozen = local_s3.clock.set(datetime.now(UTC).replace(microsecond=0))
     creds = local_s3.client("sts").assume_role(RoleArn="arn:aws:iam::123456789012:role/uploader",
                                                RoleSessionName="demo", DurationSeconds=900)["Credentials"]
+    assert creds["Expiration"] == frozen + timedelta(seconds=900)
     found = local_s3.store.lookup(creds["AccessKeyId"])
     assert found is not None and found.principal.kind == "assumed-role"
     assert found.principal.arn == "arn:aws:sts::123456789012:assumed-role/uploader/demo"

@@ -29,7 +29,7 @@ from .responses import internal_error, send_query_api_error, send_s3_error, stat
 from .routing import IncomingRequest, parse_environ
 from .s3_error import S3Error
 from .s3_flow import handle_s3
-from .sts_session import action_of, get_caller_identity, get_session_token
+from .sts_session import action_of, get_caller_identity, get_session_token, redate_assumed_role
 
 __all__ = ["LOGGER_NAME", "StrictS3App"]
 
@@ -106,7 +106,10 @@ class StrictS3App:
             body_parts = list(result.body)
         finally:
             spool.close()
+        headers = result.headers
         if req.service == "sts" and action == "AssumeRole" and result.code == 200:
-            self.store.record_assumed_roles(ctx.now)
-        start_response(result.status, result.headers)
+            body_parts = [redate_assumed_role(self.store, b"".join(body_parts), ctx.now)]
+            headers = [(n, v) for n, v in headers if n.lower() != "content-length"]
+            headers.append(("Content-Length", str(len(body_parts[0]))))
+        start_response(result.status, headers)
         return body_parts

@@ -8,6 +8,9 @@ LocalS3 clock, and answer in STS's query-API XML shape.
 Rules (AWS STS API reference, GetSessionToken): ``DurationSeconds`` is 900..129600 (default
 43200); the root user is capped at 3600; temporary credentials may not call it.
 
+AssumeRole is answered by moto; :func:`redate_assumed_role` dates the new session on the LocalS3
+clock and rewrites the ``Expiration`` moto printed (in real time) to match.
+
 GetCallerIdentity is answered here too, from the credential that signed the call (moto would
 name every caller ``user/moto``). UserId: the account id for root, else the access key id (AWS
 uses the user's or role's unique id, which is not modelled: UNCONFIRMED).
@@ -19,6 +22,7 @@ GetSessionToken with session credentials``.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl
 from xml.sax.saxutils import escape
@@ -27,7 +31,7 @@ from .credentials import MotoCredentialStore
 from .identity import Credential, Principal
 from .s3_error import S3Error, new_request_ids
 
-__all__ = ["action_of", "get_caller_identity", "get_session_token"]
+__all__ = ["action_of", "get_caller_identity", "get_session_token", "redate_assumed_role"]
 
 _XMLNS = "https://sts.amazonaws.com/doc/2011-06-15/"
 _MIN, _MAX, _DEFAULT, _ROOT_MAX = 900, 129600, 43200, 3600
@@ -102,3 +106,18 @@ def get_caller_identity(principal: Principal, access_key_id: str) -> tuple[int, 
         f"<Account>{principal.account_id}</Account>"
     )
     return _xml_answer("GetCallerIdentity", result)
+
+
+_ACCESS_KEY_ID = re.compile(rb"<AccessKeyId>([^<]+)</AccessKeyId>")
+_EXPIRATION = re.compile(rb"<Expiration>[^<]*</Expiration>")
+
+
+def redate_assumed_role(store: MotoCredentialStore, body: bytes, now: datetime) -> bytes:
+    """Record the AssumeRole session in ``body`` on the clock; return ``body`` with its Expiration."""
+    store.record_assumed_roles(now)
+    found = _ACCESS_KEY_ID.search(body)
+    credential = store.lookup(found.group(1).decode("ascii", "replace")) if found else None
+    if credential is None or credential.expires_at is None:
+        return body
+    stamp = credential.expires_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ").encode("ascii")
+    return _EXPIRATION.sub(b"<Expiration>" + stamp + b"</Expiration>", body, count=1)
