@@ -74,11 +74,11 @@ def test_unreadable_input_raises_an_actionable_error(text: object, says: str) ->
 @pytest.mark.parametrize(
     ("signature", "says"),
     [
-        ("aeeed9bb", "has 8 hex digits, so the URL looks truncated"),
-        ("", "has 0 hex digits"),
-        ("a" * 65, "has 65 hex digits"),
-        ("qLsbhe1V0mFKvbTXmZMhHR5ARxg%3D", "looks like base64"),
-        ("%21" * 64, "some of them not hex digits"),
+        ("aeeed9bb", "this one has 8 characters. The URL looks truncated"),
+        ("", "this one has 0 characters"),
+        ("a" * 65, "this one has 65 characters"),
+        ("qLsbhe1V0mFKvbTXmZMhHR5ARxg%3D", "not base64); this one has 28 characters"),
+        ("%21" * 64, "this one has 64 characters"),
     ],
 )
 def test_truncated_or_foreign_sigv4_signature_raises(signature: str, says: str) -> None:
