@@ -126,3 +126,8 @@ def test_unexpected_exception_is_a_logged_500(
     assert any("simulated bug" in (r.exc_text or "") or r.exc_info for r in caplog.records)
     captured = capsys.readouterr()
     assert "simulated bug" not in captured.out + captured.err
+
+
+def test_one_server_header_like_s3(bucket: LocalS3) -> None:
+    answer = requests.put(_presigned_put(bucket) + "0", data=b"x", timeout=10)
+    assert answer.raw.headers.getlist("Server") == ["AmazonS3"]

@@ -8,6 +8,7 @@ one moto's own ``ThreadedMotoServer`` uses) hands the socket stream to the appli
 What we change in its request handler:
 
 * every connection has a socket timeout (no worker hangs on a silent client);
+* ``Server: AmazonS3`` (once) instead of werkzeug's banner;
 * no request logging at all (notebooks run the server in-process and compare outputs);
 * errors found before the application runs (malformed request line, header line too long,
   too many headers) are answered in S3's XML envelope instead of HTML. UNCONFIRMED: they use
@@ -34,6 +35,25 @@ class QuietRequestHandler(MotoRequestHandler):
     """moto's handler (keeps ``_`` in header names) without logs, with timeouts and XML errors."""
 
     timeout = DEFAULT_SOCKET_TIMEOUT
+
+    _server_header_sent = False
+
+    def version_string(self) -> str:
+        """The ``Server`` header S3 sends."""
+        return "AmazonS3"
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        """Start a response; its one ``Server`` header is ours (the application's is dropped)."""
+        self._server_header_sent = False
+        super().send_response(code, message)
+
+    def send_header(self, keyword: str, value: str) -> None:
+        """Send a header, except a second ``Server`` header."""
+        if keyword.lower() == "server":
+            if self._server_header_sent:
+                return
+            self._server_header_sent = True
+        super().send_header(keyword, value)
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """No access log."""
