@@ -216,3 +216,13 @@ def test_concurrent_presigned_puts(local_s3: LocalS3) -> None:
         statuses = list(pool.map(lambda u: requests.put(u, data=b"c" * 4096, timeout=20).status_code, urls))
     assert statuses == [200] * 16
     assert s3.list_objects_v2(Bucket=BUCKET)["KeyCount"] == 16
+
+
+def test_metadata_name_with_underscore_is_signed_as_sent(local_s3: LocalS3) -> None:
+    s3 = local_s3.client()
+    s3.create_bucket(Bucket=BUCKET)
+    url = s3.generate_presigned_url("put_object", Params={"Bucket": BUCKET, "Key": "m.txt",
+                                                        "Metadata": {"my_tag": "v1"}})
+    answer = requests.put(url, data=b"m", headers={"x-amz-meta-my_tag": "v1"}, timeout=10)
+    assert answer.status_code == 200, answer.text
+    assert s3.head_object(Bucket=BUCKET, Key="m.txt")["Metadata"] == {"my_tag": "v1"}

@@ -26,6 +26,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from moto.core.request import PRESERVED_HEADER_NAMES_ENVIRON_KEY
+
 from ..errors import PresignedUrlError
 from ..query_auth import SentRequest
 from ..query_string import parse_query, percent_decode
@@ -78,8 +80,12 @@ def _raw_target(environ: dict[str, Any]) -> tuple[str, str]:
 def _headers(environ: dict[str, Any]) -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = []
     total = 0
+    # moto's request handler keeps the spelling of x-amz-meta-* names that contain "_"
+    preserved: dict[str, str] = environ.get(PRESERVED_HEADER_NAMES_ENVIRON_KEY) or {}
     for key, value in environ.items():
-        if key.startswith("HTTP_"):
+        if key in preserved:
+            name = preserved[key].lower()
+        elif key.startswith("HTTP_"):
             name = key[5:].replace("_", "-").lower()
         elif key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
             name = key.replace("_", "-").lower()
