@@ -27,6 +27,14 @@ def test_start_stop_and_one_call() -> None:
 def test_only_one_local_s3_per_process(local_s3: LocalS3) -> None:
     with pytest.raises(RuntimeError, match="already running"):
         LocalS3().start()
+    assert LocalS3.current() is local_s3
+    assert local_s3.start() is local_s3
+
+
+def test_no_current_local_s3_after_stop() -> None:
+    with LocalS3():
+        pass
+    assert LocalS3.current() is None
 
 
 def test_each_start_begins_empty() -> None:

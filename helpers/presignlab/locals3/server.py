@@ -76,6 +76,12 @@ class LocalS3:
         state = self.endpoint_url if self.running else "stopped"
         return f"LocalS3({state}, access_key_id={self.access_key_id!r})"
 
+    @staticmethod
+    def current() -> LocalS3 | None:
+        """The LocalS3 running in this process, if any (handy when a notebook cell is re-run)."""
+        with _running_lock:
+            return _running
+
     @property
     def running(self) -> bool:
         """True between :meth:`start` and :meth:`stop`."""
@@ -97,7 +103,7 @@ class LocalS3:
             if _running is not None:
                 raise RuntimeError(
                     "Another LocalS3 is already running in this process (moto's state is "
-                    "process-global); stop it first."
+                    "process-global); stop it first, or reuse it: LocalS3.current()."
                 )
             moto_glue.quiet_loggers()
             moto_glue.reset_state()
