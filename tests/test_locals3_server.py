@@ -234,3 +234,18 @@ def test_metadata_name_with_underscore_is_signed_as_sent(local_s3: LocalS3) -> N
     answer = requests.put(url, data=b"m", headers={"x-amz-meta-my_tag": "v1"}, timeout=10)
     assert answer.status_code == 200, answer.text
     assert s3.head_object(Bucket=BUCKET, Key="m.txt")["Metadata"] == {"my_tag": "v1"}
+
+
+def test_port_in_use_is_a_clear_error(capfd: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    from presignlab.locals3.http_server import ServerBindError
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(ServerBindError, match=f"127.0.0.1:{port}"):
+            LocalS3(port=port).start()
+    assert LocalS3.current() is None
+    assert capfd.readouterr().err == ""

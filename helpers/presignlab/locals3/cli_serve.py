@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+import sys
 import threading
 from types import FrameType
 from typing import Any
@@ -32,16 +33,17 @@ def register(subparsers: Any) -> None:
 
 def run_serve(args: argparse.Namespace) -> int:
     """Serve until interrupted; returns the exit status (0, or 1 when the port is taken)."""
+    from .http_server import ServerBindError
     from .server import LocalS3
 
     if not 0 <= args.port <= 65535:
-        print(f"error: --port must be between 0 and 65535, not {args.port}")
+        print(f"error: --port must be between 0 and 65535, not {args.port}", file=sys.stderr)
         return 2
     server = LocalS3(host=args.host, port=args.port)
     try:
         server.start()
-    except OSError as exc:
-        print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
+    except ServerBindError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 1
     stop = threading.Event()
 

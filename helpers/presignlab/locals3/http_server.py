@@ -25,7 +25,7 @@ from werkzeug.serving import ThreadedWSGIServer
 
 from .s3_error import S3Error, new_request_ids
 
-__all__ = ["DEFAULT_SOCKET_TIMEOUT", "QuietRequestHandler", "make_http_server"]
+__all__ = ["DEFAULT_SOCKET_TIMEOUT", "QuietRequestHandler", "ServerBindError", "make_http_server"]
 
 #: Seconds a connection may stay silent before its worker gives up.
 DEFAULT_SOCKET_TIMEOUT = 20.0
@@ -93,8 +93,19 @@ class QuietRequestHandler(MotoRequestHandler):
         """A client that went away is not an error of ours."""
 
 
+class ServerBindError(RuntimeError):
+    """The address cannot be listened on (e.g. the port is taken)."""
+
+
 class _QuietThreadedServer(ThreadedWSGIServer):
     daemon_threads = True
+
+    def server_bind(self) -> None:
+        """Bind, raising :class:`ServerBindError` (werkzeug would print and call sys.exit)."""
+        try:
+            super().server_bind()
+        except OSError as exc:
+            raise ServerBindError(f"cannot listen on {self.host}:{self.port}: {exc.strerror or exc}") from exc
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Broken connections are normal for a test server: no traceback on stderr."""

@@ -95,7 +95,10 @@ class LocalS3:
         return f"http://{self.host}:{self.port}"
 
     def start(self) -> LocalS3:
-        """Reset moto's state and start serving in a background thread; returns self."""
+        """Reset moto's state and start serving in a background thread; returns self.
+
+        Raises :class:`~presignlab.locals3.http_server.ServerBindError` when the port is taken.
+        """
         global _running
         with _running_lock:
             if self._server is not None:
