@@ -144,7 +144,10 @@ class LocalS3:
         self.stop()
 
     def client(self, service: str = "s3", **kwargs: Any) -> Any:
-        """A boto3 client for this endpoint: region us-east-1, SigV4, path-style, root keys.
+        """A boto3 client for this endpoint: region us-east-1, SigV4, path-style, root keys, no retries.
+
+        Over ``http://`` botocore 1.44 signs the payload's SHA-256 and sends checksums as headers
+        (no aws-chunked bodies); the server also decodes aws-chunked bodies from other clients.
 
         ``aws_access_key_id`` / ``aws_secret_access_key`` / ``aws_session_token`` and any other
         boto3 ``client()`` argument override the defaults; a ``config`` is merged with ours.
