@@ -271,7 +271,7 @@ def test_boto3_dualstack_and_accelerate_hosts(
 @pytest.mark.parametrize(
     ("hostname", "bucket", "region"),
     [
-        ("s3.amazonaws.com", None, "us-east-1"),
+        ("s3.amazonaws.com", None, None),  # global: boto3 signs it for any region
         ("examplebucket.s3.amazonaws.com", "examplebucket", None),
         ("examplebucket.s3.eu-west-1.amazonaws.com", "examplebucket", "eu-west-1"),
         ("examplebucket.s3-eu-west-1.amazonaws.com", "examplebucket", "eu-west-1"),
@@ -322,6 +322,17 @@ def test_boto3_custom_endpoints_are_path_style(endpoint: str, host: str, port: i
     assert (parsed.addressing, parsed.bucket, parsed.key, parsed.region) == ("path", "examplebucket", "photos/cat 1+2.png", "us-east-1")
     assert _locate(parsed.hostname, parsed.path)[3] is None
     assert parsed.defects == ()
+
+
+def test_boto3_global_path_style_url_for_another_region_implies_no_host_region() -> None:
+    client = boto3.session.Session().client(
+        "s3", region_name="eu-west-1", aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY,
+        config=Config(signature_version="s3v4"),
+    )
+    url = client.generate_presigned_url("get_object", Params={"Bucket": "b", "Key": "k"})  # too short for a DNS name
+    parsed = parse_presigned_url(url)
+    assert (parsed.host, parsed.addressing, parsed.region) == ("s3.amazonaws.com", "path", "eu-west-1")
+    assert _locate(parsed.hostname, parsed.path)[3] is None
 
 
 def test_ipv6_userinfo_and_default_port_hosts_are_the_host_header() -> None:

@@ -130,7 +130,7 @@ def test_presign_v4_query_order_and_existing_query() -> None:
                      now=NOW, session_token="tok/+=", **SIGNER)
     names = [n for n, _ in parse_qsl(urlsplit(url).query, keep_blank_values=True)]
     assert names == ["versionId", "response-content-type", "X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date",
-                     "X-Amz-Expires", "X-Amz-Security-Token", "X-Amz-SignedHeaders", "X-Amz-Signature"]
+                     "X-Amz-Expires", "X-Amz-SignedHeaders", "X-Amz-Security-Token", "X-Amz-Signature"]
     assert "X-Amz-Security-Token=tok%2F%2B%3D" in url
     assert "response-content-type=a%2Fb" in url
 

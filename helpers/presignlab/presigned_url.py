@@ -187,8 +187,8 @@ def _aws_endpoint(hostname: str) -> tuple[bool, str | None, str | None]:
     """``(is an S3 object host on AWS, bucket or None, region or None)`` for ``hostname``.
 
     Knows the regional (``s3.REGION``), legacy (``s3-REGION``, ``s3-website-REGION``,
-    ``s3-fips-REGION``), global (``s3``, ``s3-external-1``: us-east-1; ``BUCKET.s3``: none),
-    dual-stack, FIPS,
+    ``s3-fips-REGION``), global (``s3``: no region; ``s3-external-1``: us-east-1), dual-stack,
+    FIPS,
     Transfer Acceleration (no region), access point, website, PrivateLink (``vpce``) and
     China (``amazonaws.com.cn``) hosts, with or without a bucket in front.
     """
@@ -209,9 +209,9 @@ def _aws_endpoint(hostname: str) -> tuple[bool, str | None, str | None]:
         return False, None, None
     rest = labels[at][3:]
     if rest in _SCOPED:
-        # The global endpoint is in us-east-1, but with a bucket in front DNS takes the request to
-        # the bucket's own region (boto3 presigns such URLs for any region): no region implied.
-        region = right[0] if right else ("us-east-1" if rest == "" and not left else None)
+        # The global endpoint (s3.amazonaws.com) names no region: DNS takes BUCKET.s3.amazonaws.com
+        # to the bucket's region, and boto3 presigns global URLs signed for any region.
+        region = right[0] if right else None
     elif right:
         return False, None, None
     elif rest in ("external-1", "accelerate"):

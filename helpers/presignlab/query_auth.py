@@ -185,10 +185,10 @@ def presign_v4(
         ("X-Amz-Date", amz_date),
         ("X-Amz-Expires", str(expires)),
     ]
-    if session_token:
-        params.append(("X-Amz-Security-Token", session_token))
     signed = sorted({"host", *(n.lower() for n, _ in pairs)})
     params.append(("X-Amz-SignedHeaders", ";".join(signed)))
+    if session_token:
+        params.append(("X-Amz-Security-Token", session_token))
     query = parse_query(parts.query) + params
     request = SentRequest.to_url(url, method, pairs)
     request = SentRequest(request.method, request.host, request.path, tuple(query), request.headers)
