@@ -44,7 +44,10 @@ else:
 sys.stdin.read()
 """
 
-KEYS = {"aws_access_key_id": "AKIAIOSFODNN7EXAMPLE", "aws_secret_access_key": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}
+KEYS = {
+    "aws_access_key_id": "AKIAIOSFODNN7EXAMPLE",
+    "aws_secret_access_key": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+}
 
 
 def _hwm_kib(pid: int) -> int:
@@ -59,12 +62,22 @@ class Target:
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
-        self.process = subprocess.Popen([sys.executable, "-c", SERVER_SCRIPT, kind], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", SERVER_SCRIPT, kind],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
         assert self.process.stdout is not None
         endpoint = self.process.stdout.readline().split()[1]
-        self.s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", **KEYS,
-                               config=Config(signature_version="s3v4", s3={"addressing_style": "path"}))
+        self.s3 = boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            region_name="us-east-1",
+            **KEYS,
+            config=Config(signature_version="s3v4", s3={"addressing_style": "path"}),
+        )
         self.s3.create_bucket(Bucket="bench-bucket")
         self.http = requests.Session()
         self.latencies: list[float] = []
@@ -73,7 +86,11 @@ class Target:
 
     def url(self, key: str) -> str:
         """A presigned PUT URL for ``key``."""
-        return str(self.s3.generate_presigned_url("put_object", Params={"Bucket": "bench-bucket", "Key": key}))
+        return str(
+            self.s3.generate_presigned_url(
+                "put_object", Params={"Bucket": "bench-bucket", "Key": key}
+            )
+        )
 
     def put(self, url: str, data: bytes) -> float:
         """Seconds one presigned PUT takes."""

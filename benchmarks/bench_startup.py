@@ -34,8 +34,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    runs = [json.loads(subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True,
-                                      check=True).stdout) for _ in range(args.runs)]
+    runs = [
+        json.loads(
+            subprocess.run(
+                [sys.executable, "-c", PROBE], capture_output=True, text=True, check=True
+            ).stdout
+        )
+        for _ in range(args.runs)
+    ]
     for phase in ("import", "start", "first_call", "total"):
         print(f"{phase:>12}: {statistics.median(r[phase] for r in runs):.3f} s")
     total = statistics.median(r["total"] for r in runs)

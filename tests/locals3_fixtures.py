@@ -28,7 +28,9 @@ def local_s3_fixture() -> Iterator[LocalS3]:
         yield server
 
 
-def raw_request(server: LocalS3, data: bytes, *, half_close: bool = False, timeout: float = 10) -> tuple[int, bytes]:
+def raw_request(
+    server: LocalS3, data: bytes, *, half_close: bool = False, timeout: float = 10
+) -> tuple[int, bytes]:
     """Send raw bytes to ``server``; return ``(status, body)`` of the answer."""
     with socket.create_connection((server.host, server.port), timeout=timeout) as sock:
         sock.sendall(data)

@@ -8,7 +8,12 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from locals3_fixtures import error_code, local_s3_fixture, raw_request, sign_v4_headers  # noqa: F401
+from locals3_fixtures import (  # noqa: F401 - local_s3_fixture is a pytest fixture
+    error_code,
+    local_s3_fixture,
+    raw_request,
+    sign_v4_headers,
+)
 from presignlab.locals3 import s3_flow
 from presignlab.locals3.server import LocalS3
 
@@ -26,7 +31,9 @@ def _still_serving_and_empty(server: LocalS3) -> None:
 
 
 def _presigned_put(server: LocalS3, key: str = "k.txt") -> str:
-    return server.client().generate_presigned_url("put_object", Params={"Bucket": BUCKET, "Key": key})
+    return server.client().generate_presigned_url(
+        "put_object", Params={"Bucket": BUCKET, "Key": key}
+    )
 
 
 def _target(url: str) -> tuple[str, str]:
@@ -41,14 +48,18 @@ def test_broken_percent_encoding_in_path(bucket: LocalS3) -> None:
 
 
 def test_broken_percent_encoding_in_query(bucket: LocalS3) -> None:
-    status, body = raw_request(bucket, f"GET /{BUCKET}/k?X-Amz-Date=%G1 HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+    status, body = raw_request(
+        bucket, f"GET /{BUCKET}/k?X-Amz-Date=%G1 HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+    )
     assert status == 400 and error_code(body) == "InvalidURI"
 
 
 def test_non_utf8_header_bytes(bucket: LocalS3) -> None:
     target, host = _target(_presigned_put(bucket))
-    request = (f"PUT {target} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 2\r\n".encode()
-               + b"x-amz-meta-name: caf\xe9\xff\r\n\r\nhi")
+    request = (
+        f"PUT {target} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 2\r\n".encode()
+        + b"x-amz-meta-name: caf\xe9\xff\r\n\r\nhi"
+    )
     status, body = raw_request(bucket, request)
     assert status == 400 and error_code(body) == "InvalidArgument"
     assert b"<ArgumentName>x-amz-meta-name</ArgumentName>" in body
@@ -56,7 +67,9 @@ def test_non_utf8_header_bytes(bucket: LocalS3) -> None:
 
 
 def test_huge_header_line_and_huge_header_section(bucket: LocalS3) -> None:
-    status, body = raw_request(bucket, b"GET / HTTP/1.1\r\nHost: x\r\nx-big: " + b"a" * 70000 + b"\r\n\r\n")
+    status, body = raw_request(
+        bucket, b"GET / HTTP/1.1\r\nHost: x\r\nx-big: " + b"a" * 70000 + b"\r\n\r\n"
+    )
     assert status == 400 and error_code(body) == "RequestHeaderSectionTooLarge"
     many = b"".join(b"x-amz-meta-h%d: %s\r\n" % (i, b"v" * 200) for i in range(60))
     status, body = raw_request(bucket, b"GET / HTTP/1.1\r\nHost: x\r\n" + many + b"\r\n")
@@ -65,10 +78,15 @@ def test_huge_header_line_and_huge_header_section(bucket: LocalS3) -> None:
 
 def test_body_shorter_than_content_length(bucket: LocalS3) -> None:
     target, host = _target(_presigned_put(bucket))
-    request = f"PUT {target} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 100\r\n\r\n".encode() + b"x" * 10
+    request = (
+        f"PUT {target} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 100\r\n\r\n".encode() + b"x" * 10
+    )
     status, body = raw_request(bucket, request, half_close=True)
     assert status == 400 and error_code(body) == "IncompleteBody"
-    assert b"You did not provide the number of bytes specified by the Content-Length HTTP header." in body
+    assert (
+        b"You did not provide the number of bytes specified by the Content-Length HTTP header."
+        in body
+    )
     _still_serving_and_empty(bucket)
 
 
@@ -95,10 +113,15 @@ def test_content_sha256_mismatch(bucket: LocalS3) -> None:
     headers = sign_v4_headers(bucket, "PUT", url, payload=claimed)
     answer = requests.put(url, data=b"the real body", headers=headers, timeout=10)
     assert answer.status_code == 400 and error_code(answer.content) == "XAmzContentSHA256Mismatch"
-    assert b"The provided 'x-amz-content-sha256' header does not match what was computed." in answer.content
+    assert (
+        b"The provided 'x-amz-content-sha256' header does not match what was computed."
+        in answer.content
+    )
     computed = hashlib.sha256(b"the real body").hexdigest()
-    assert (f"<ClientComputedContentSHA256>{claimed}</ClientComputedContentSHA256>"
-            f"<S3ComputedContentSHA256>{computed}</S3ComputedContentSHA256><RequestId>").encode() in answer.content
+    assert (
+        f"<ClientComputedContentSHA256>{claimed}</ClientComputedContentSHA256>"
+        f"<S3ComputedContentSHA256>{computed}</S3ComputedContentSHA256><RequestId>"
+    ).encode() in answer.content
     _still_serving_and_empty(bucket)
     good = sign_v4_headers(bucket, "PUT", url, payload=computed)
     assert requests.put(url, data=b"the real body", headers=good, timeout=10).status_code == 200
@@ -114,7 +137,10 @@ def test_bad_signature_stores_nothing_and_ids_match(bucket: LocalS3) -> None:
 
 
 def test_unexpected_exception_is_a_logged_500(
-    bucket: LocalS3, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+    bucket: LocalS3,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("simulated bug")

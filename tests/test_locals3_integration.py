@@ -1,4 +1,4 @@
-"""The pipeline stages wired together: CORS, presigned POST, new-bucket defaults, authz, integrity."""
+"""The pipeline stages wired together: CORS, presigned POST, bucket defaults, authz, integrity."""
 
 from __future__ import annotations
 
@@ -16,36 +16,64 @@ ORIGIN = "http://localhost:8888"
 def _bucket_with_cors(server: LocalS3) -> None:
     s3 = server.client()
     s3.create_bucket(Bucket=BUCKET)
-    s3.put_bucket_cors(Bucket=BUCKET, CORSConfiguration={"CORSRules": [
-        {"AllowedMethods": ["PUT"], "AllowedOrigins": [ORIGIN], "AllowedHeaders": ["*"], "ExposeHeaders": ["ETag"]}]})
+    s3.put_bucket_cors(
+        Bucket=BUCKET,
+        CORSConfiguration={
+            "CORSRules": [
+                {
+                    "AllowedMethods": ["PUT"],
+                    "AllowedOrigins": [ORIGIN],
+                    "AllowedHeaders": ["*"],
+                    "ExposeHeaders": ["ETag"],
+                }
+            ]
+        },
+    )
 
 
 def test_cors_preflight_and_actual_headers(local_s3: LocalS3) -> None:
     _bucket_with_cors(local_s3)
     url = f"{local_s3.endpoint_url}/{BUCKET}/k.txt"
-    ok = requests.options(url, headers={"Origin": ORIGIN, "Access-Control-Request-Method": "PUT"}, timeout=10)
+    ok = requests.options(
+        url, headers={"Origin": ORIGIN, "Access-Control-Request-Method": "PUT"}, timeout=10
+    )
     assert ok.status_code == 200 and ok.headers["Access-Control-Allow-Origin"] == ORIGIN
-    denied = requests.options(url, headers={"Origin": "http://evil.test", "Access-Control-Request-Method": "PUT"},
-                              timeout=10)
+    denied = requests.options(
+        url,
+        headers={"Origin": "http://evil.test", "Access-Control-Request-Method": "PUT"},
+        timeout=10,
+    )
     assert denied.status_code == 403 and error_code(denied.content) == "AccessForbidden"
     no_origin = requests.options(url, timeout=10)
     assert no_origin.status_code == 400 and error_code(no_origin.content) == "BadRequest"
-    put_url = local_s3.client().generate_presigned_url("put_object", Params={"Bucket": BUCKET, "Key": "k.txt"})
+    put_url = local_s3.client().generate_presigned_url(
+        "put_object", Params={"Bucket": BUCKET, "Key": "k.txt"}
+    )
     answer = requests.put(put_url, data=b"x", headers={"Origin": ORIGIN}, timeout=10)
     assert answer.status_code == 200 and answer.headers["Access-Control-Allow-Origin"] == ORIGIN
-    get_url = local_s3.client().generate_presigned_url("get_object", Params={"Bucket": BUCKET, "Key": "k.txt"})
+    get_url = local_s3.client().generate_presigned_url(
+        "get_object", Params={"Bucket": BUCKET, "Key": "k.txt"}
+    )
     answer = requests.get(get_url, headers={"Origin": ORIGIN}, timeout=10)
-    assert answer.status_code == 200 and not any(h.startswith("Access-Control") for h in answer.headers)
+    assert answer.status_code == 200 and not any(
+        h.startswith("Access-Control") for h in answer.headers
+    )
 
 
 def test_presigned_post_upload(local_s3: LocalS3) -> None:
     s3 = local_s3.client()
     s3.create_bucket(Bucket=BUCKET)
-    post = s3.generate_presigned_post(BUCKET, "form/${filename}", Conditions=[["content-length-range", 1, 100]])
-    answer = requests.post(post["url"], data=post["fields"], files={"file": ("a.txt", b"from a form")}, timeout=10)
+    post = s3.generate_presigned_post(
+        BUCKET, "form/${filename}", Conditions=[["content-length-range", 1, 100]]
+    )
+    answer = requests.post(
+        post["url"], data=post["fields"], files={"file": ("a.txt", b"from a form")}, timeout=10
+    )
     assert answer.status_code == 204, answer.text
     assert s3.get_object(Bucket=BUCKET, Key="form/a.txt")["Body"].read() == b"from a form"
-    too_big = requests.post(post["url"], data=post["fields"], files={"file": ("b.txt", b"x" * 200)}, timeout=10)
+    too_big = requests.post(
+        post["url"], data=post["fields"], files={"file": ("b.txt", b"x" * 200)}, timeout=10
+    )
     assert too_big.status_code == 400 and error_code(too_big.content) == "EntityTooLarge"
     assert [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET)["Contents"]] == ["form/a.txt"]
 
@@ -57,9 +85,13 @@ def test_new_bucket_gets_aws_defaults(local_s3: LocalS3) -> None:
     assert all(block.values())
     rules = s3.get_bucket_ownership_controls(Bucket=BUCKET)["OwnershipControls"]["Rules"]
     assert rules == [{"ObjectOwnership": "BucketOwnerEnforced"}]
-    url = s3.generate_presigned_url("put_object", Params={"Bucket": BUCKET, "Key": "p.txt", "ACL": "public-read"})
+    url = s3.generate_presigned_url(
+        "put_object", Params={"Bucket": BUCKET, "Key": "p.txt", "ACL": "public-read"}
+    )
     answer = requests.put(url, data=b"x", headers={"x-amz-acl": "public-read"}, timeout=10)
-    assert answer.status_code == 400 and error_code(answer.content) == "AccessControlListNotSupported"
+    assert (
+        answer.status_code == 400 and error_code(answer.content) == "AccessControlListNotSupported"
+    )
 
 
 def test_iam_user_without_permission_is_denied(local_s3: LocalS3) -> None:
@@ -67,13 +99,20 @@ def test_iam_user_without_permission_is_denied(local_s3: LocalS3) -> None:
     iam = local_s3.client("iam")
     iam.create_user(UserName="bob")
     key = iam.create_access_key(UserName="bob")["AccessKey"]
-    bob = local_s3.client(aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
+    bob = local_s3.client(
+        aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"]
+    )
     url = bob.generate_presigned_url("put_object", Params={"Bucket": BUCKET, "Key": "bob.txt"})
     answer = requests.put(url, data=b"x", timeout=10)
     assert answer.status_code == 403 and error_code(answer.content) == "AccessDenied"
-    iam.put_user_policy(UserName="bob", PolicyName="put", PolicyDocument=(
-        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:PutObject",'
-        f'"Resource":"arn:aws:s3:::{BUCKET}/*"}}]}}'))
+    iam.put_user_policy(
+        UserName="bob",
+        PolicyName="put",
+        PolicyDocument=(
+            '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:PutObject",'
+            f'"Resource":"arn:aws:s3:::{BUCKET}/*"}}]}}'
+        ),
+    )
     assert requests.put(url, data=b"x", timeout=10).status_code == 200
 
 
@@ -81,7 +120,9 @@ def test_content_md5_mismatch_stores_nothing(local_s3: LocalS3) -> None:
     s3 = local_s3.client()
     s3.create_bucket(Bucket=BUCKET)
     wrong_md5 = base64.b64encode(hashlib.md5(b"other").digest()).decode()
-    url = s3.generate_presigned_url("put_object", Params={"Bucket": BUCKET, "Key": "m.txt", "ContentMD5": wrong_md5})
+    url = s3.generate_presigned_url(
+        "put_object", Params={"Bucket": BUCKET, "Key": "m.txt", "ContentMD5": wrong_md5}
+    )
     answer = requests.put(url, data=b"body", headers={"Content-MD5": wrong_md5}, timeout=10)
     assert answer.status_code == 400 and error_code(answer.content) == "BadDigest"
     assert s3.list_objects_v2(Bucket=BUCKET)["KeyCount"] == 0
@@ -91,7 +132,9 @@ def test_if_none_match_on_existing_object(local_s3: LocalS3) -> None:
     s3 = local_s3.client()
     s3.create_bucket(Bucket=BUCKET)
     s3.put_object(Bucket=BUCKET, Key="once.txt", Body=b"first")
-    url = s3.generate_presigned_url("put_object", Params={"Bucket": BUCKET, "Key": "once.txt", "IfNoneMatch": "*"})
+    url = s3.generate_presigned_url(
+        "put_object", Params={"Bucket": BUCKET, "Key": "once.txt", "IfNoneMatch": "*"}
+    )
     answer = requests.put(url, data=b"second", headers={"If-None-Match": "*"}, timeout=10)
     assert answer.status_code == 412 and error_code(answer.content) == "PreconditionFailed"
     assert s3.get_object(Bucket=BUCKET, Key="once.txt")["Body"].read() == b"first"

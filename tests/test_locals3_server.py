@@ -57,8 +57,10 @@ def test_root_keys_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     with LocalS3() as server:
         assert server.access_key_id == "AKIAEXAMPLEROOT00001"
         server.client().create_bucket(Bucket=BUCKET)
-        wrong = server.client(aws_access_key_id="AKIAIOSFODNN7EXAMPLE",
-                              aws_secret_access_key="wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+        wrong = server.client(
+            aws_access_key_id="AKIAIOSFODNN7EXAMPLE",
+            aws_secret_access_key="wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        )
         with pytest.raises(ClientError) as info:
             wrong.list_buckets()
         assert info.value.response["Error"]["Code"] == "InvalidAccessKeyId"
@@ -67,15 +69,22 @@ def test_root_keys_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_buckets_with_location_constraint(local_s3: LocalS3) -> None:
     s3 = local_s3.client()
     s3.create_bucket(Bucket=BUCKET)
-    s3.create_bucket(Bucket="presign-lab-eu", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    s3.create_bucket(
+        Bucket="presign-lab-eu", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+    )
     names = sorted(b["Name"] for b in s3.list_buckets()["Buckets"])
     assert names == ["presign-lab-eu", BUCKET]
     assert s3.get_bucket_location(Bucket="presign-lab-eu")["LocationConstraint"] == "eu-west-1"
     eu = local_s3.client(region_name="eu-west-1")
     eu.put_object(Bucket="presign-lab-eu", Key="k", Body=b"x")
-    wrong_region = s3.generate_presigned_url("put_object", Params={"Bucket": "presign-lab-eu", "Key": "k2"})
+    wrong_region = s3.generate_presigned_url(
+        "put_object", Params={"Bucket": "presign-lab-eu", "Key": "k2"}
+    )
     answer = requests.put(wrong_region, data=b"x", timeout=10)
-    assert answer.status_code == 400 and error_code(answer.content) == "AuthorizationQueryParametersError"
+    assert (
+        answer.status_code == 400
+        and error_code(answer.content) == "AuthorizationQueryParametersError"
+    )
     assert b"<Region>eu-west-1</Region>" in answer.content
     eu.delete_object(Bucket="presign-lab-eu", Key="k")
     eu.delete_bucket(Bucket="presign-lab-eu")
@@ -85,21 +94,45 @@ def test_buckets_with_location_constraint(local_s3: LocalS3) -> None:
 def test_bucket_configuration_round_trips(local_s3: LocalS3) -> None:
     s3 = local_s3.client()
     s3.create_bucket(Bucket=BUCKET)
-    rule = {"AllowedMethods": ["PUT", "GET"], "AllowedOrigins": ["http://localhost:8888"],
-            "AllowedHeaders": ["*"], "ExposeHeaders": ["ETag"], "MaxAgeSeconds": 300}
+    rule = {
+        "AllowedMethods": ["PUT", "GET"],
+        "AllowedOrigins": ["http://localhost:8888"],
+        "AllowedHeaders": ["*"],
+        "ExposeHeaders": ["ETag"],
+        "MaxAgeSeconds": 300,
+    }
     s3.put_bucket_cors(Bucket=BUCKET, CORSConfiguration={"CORSRules": [rule]})
     assert s3.get_bucket_cors(Bucket=BUCKET)["CORSRules"][0]["AllowedMethods"] == ["PUT", "GET"]
-    s3.put_public_access_block(Bucket=BUCKET, PublicAccessBlockConfiguration={
-        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": False,
-        "RestrictPublicBuckets": False})
+    s3.put_public_access_block(
+        Bucket=BUCKET,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": False,
+            "RestrictPublicBuckets": False,
+        },
+    )
     got = s3.get_public_access_block(Bucket=BUCKET)["PublicAccessBlockConfiguration"]
     assert got["BlockPublicPolicy"] is False and got["BlockPublicAcls"] is True
-    policy = {"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
-        "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{BUCKET}/*"}]}
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+                "Action": "s3:GetObject",
+                "Resource": f"arn:aws:s3:::{BUCKET}/*",
+            }
+        ],
+    }
     s3.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(policy))
-    assert json.loads(s3.get_bucket_policy(Bucket=BUCKET)["Policy"])["Statement"][0]["Action"] == "s3:GetObject"
-    s3.put_bucket_ownership_controls(Bucket=BUCKET, OwnershipControls={"Rules": [{"ObjectOwnership": "ObjectWriter"}]})
+    assert (
+        json.loads(s3.get_bucket_policy(Bucket=BUCKET)["Policy"])["Statement"][0]["Action"]
+        == "s3:GetObject"
+    )
+    s3.put_bucket_ownership_controls(
+        Bucket=BUCKET, OwnershipControls={"Rules": [{"ObjectOwnership": "ObjectWriter"}]}
+    )
     rules = s3.get_bucket_ownership_controls(Bucket=BUCKET)["OwnershipControls"]["Rules"]
     assert rules == [{"ObjectOwnership": "ObjectWriter"}]
 
@@ -118,9 +151,14 @@ def test_objects_put_get_list_delete(local_s3: LocalS3) -> None:
 def test_presigned_put_and_get_through_requests(local_s3: LocalS3) -> None:
     s3 = local_s3.client()
     s3.create_bucket(Bucket=BUCKET)
-    put_url = s3.generate_presigned_url("put_object", Params={"Bucket": BUCKET, "Key": "up.txt",
-                                                            "ContentType": "text/plain"}, ExpiresIn=300)
-    answer = requests.put(put_url, data=b"uploaded", headers={"Content-Type": "text/plain"}, timeout=10)
+    put_url = s3.generate_presigned_url(
+        "put_object",
+        Params={"Bucket": BUCKET, "Key": "up.txt", "ContentType": "text/plain"},
+        ExpiresIn=300,
+    )
+    answer = requests.put(
+        put_url, data=b"uploaded", headers={"Content-Type": "text/plain"}, timeout=10
+    )
     assert answer.status_code == 200, answer.text
     get_url = s3.generate_presigned_url("get_object", Params={"Bucket": BUCKET, "Key": "up.txt"})
     answer = requests.get(get_url, timeout=10)
@@ -131,7 +169,9 @@ def test_presigned_put_and_get_through_requests(local_s3: LocalS3) -> None:
 def test_presigned_url_expires_with_the_clock(local_s3: LocalS3) -> None:
     s3 = local_s3.client()
     s3.create_bucket(Bucket=BUCKET)
-    url = s3.generate_presigned_url("put_object", Params={"Bucket": BUCKET, "Key": "late.txt"}, ExpiresIn=60)
+    url = s3.generate_presigned_url(
+        "put_object", Params={"Bucket": BUCKET, "Key": "late.txt"}, ExpiresIn=60
+    )
     local_s3.clock.advance(minutes=5)
     answer = requests.put(url, data=b"late", timeout=10)
     assert answer.status_code == 403
@@ -147,13 +187,21 @@ def test_multipart_upload_with_presigned_part_urls(local_s3: LocalS3) -> None:
     upload_id = s3.create_multipart_upload(Bucket=BUCKET, Key="big.bin")["UploadId"]
     parts = []
     for number, data in enumerate([b"a" * (5 * 1024 * 1024), b"b" * 1024], start=1):
-        url = s3.generate_presigned_url("upload_part", Params={
-            "Bucket": BUCKET, "Key": "big.bin", "UploadId": upload_id, "PartNumber": number})
+        url = s3.generate_presigned_url(
+            "upload_part",
+            Params={
+                "Bucket": BUCKET,
+                "Key": "big.bin",
+                "UploadId": upload_id,
+                "PartNumber": number,
+            },
+        )
         answer = requests.put(url, data=data, timeout=30)
         assert answer.status_code == 200, answer.text
         parts.append({"PartNumber": number, "ETag": answer.headers["ETag"]})
-    s3.complete_multipart_upload(Bucket=BUCKET, Key="big.bin", UploadId=upload_id,
-                                 MultipartUpload={"Parts": parts})
+    s3.complete_multipart_upload(
+        Bucket=BUCKET, Key="big.bin", UploadId=upload_id, MultipartUpload={"Parts": parts}
+    )
     assert s3.head_object(Bucket=BUCKET, Key="big.bin")["ContentLength"] == 5 * 1024 * 1024 + 1024
 
 
@@ -166,7 +214,9 @@ def test_upload_fileobj_and_signed_payload(local_s3: LocalS3) -> None:
     assert s3.get_object(Bucket=BUCKET, Key="f.bin")["Body"].read() == b"z" * 1000
 
 
-def test_no_log_noise_on_stdout_or_stderr(local_s3: LocalS3, capfd: pytest.CaptureFixture[str]) -> None:
+def test_no_log_noise_on_stdout_or_stderr(
+    local_s3: LocalS3, capfd: pytest.CaptureFixture[str]
+) -> None:
     s3 = local_s3.client()
     s3.create_bucket(Bucket=BUCKET)
     url = s3.generate_presigned_url("put_object", Params={"Bucket": BUCKET, "Key": "quiet.txt"})
@@ -190,13 +240,19 @@ def test_virtual_host_addressing_on_localhost(local_s3: LocalS3) -> None:
     from botocore.config import Config
 
     local_s3.client().create_bucket(Bucket=BUCKET)
-    vhost = local_s3.client(endpoint_url=f"http://localhost:{local_s3.port}",
-                            config=Config(s3={"addressing_style": "virtual"}))
+    vhost = local_s3.client(
+        endpoint_url=f"http://localhost:{local_s3.port}",
+        config=Config(s3={"addressing_style": "virtual"}),
+    )
     url = vhost.generate_presigned_url("put_object", Params={"Bucket": BUCKET, "Key": "v.txt"})
     host = f"{BUCKET}.localhost:{local_s3.port}"
     assert url.startswith(f"http://{host}/v.txt?")
-    answer = requests.put(url.replace(host, f"127.0.0.1:{local_s3.port}"), data=b"vh", headers={"Host": host},
-                          timeout=10)
+    answer = requests.put(
+        url.replace(host, f"127.0.0.1:{local_s3.port}"),
+        data=b"vh",
+        headers={"Host": host},
+        timeout=10,
+    )
     assert answer.status_code == 200, answer.text
     assert local_s3.client().get_object(Bucket=BUCKET, Key="v.txt")["Body"].read() == b"vh"
 
@@ -206,7 +262,9 @@ def test_sigv2_presigned_put_and_expiry(local_s3: LocalS3) -> None:
 
     local_s3.client().create_bucket(Bucket=BUCKET)
     v2 = local_s3.client(config=Config(signature_version="s3"))
-    url = v2.generate_presigned_url("put_object", Params={"Bucket": BUCKET, "Key": "v2.txt"}, ExpiresIn=60)
+    url = v2.generate_presigned_url(
+        "put_object", Params={"Bucket": BUCKET, "Key": "v2.txt"}, ExpiresIn=60
+    )
     assert "Signature=" in url and "X-Amz-" not in url
     assert requests.put(url, data=b"two", timeout=10).status_code == 200
     local_s3.clock.advance(minutes=2)
@@ -219,9 +277,14 @@ def test_concurrent_presigned_puts(local_s3: LocalS3) -> None:
 
     s3 = local_s3.client()
     s3.create_bucket(Bucket=BUCKET)
-    urls = [s3.generate_presigned_url("put_object", Params={"Bucket": BUCKET, "Key": f"c{i}.txt"}) for i in range(16)]
+    urls = [
+        s3.generate_presigned_url("put_object", Params={"Bucket": BUCKET, "Key": f"c{i}.txt"})
+        for i in range(16)
+    ]
     with ThreadPoolExecutor(max_workers=8) as pool:
-        statuses = list(pool.map(lambda u: requests.put(u, data=b"c" * 4096, timeout=20).status_code, urls))
+        statuses = list(
+            pool.map(lambda u: requests.put(u, data=b"c" * 4096, timeout=20).status_code, urls)
+        )
     assert statuses == [200] * 16
     assert s3.list_objects_v2(Bucket=BUCKET)["KeyCount"] == 16
 
@@ -229,8 +292,9 @@ def test_concurrent_presigned_puts(local_s3: LocalS3) -> None:
 def test_metadata_name_with_underscore_is_signed_as_sent(local_s3: LocalS3) -> None:
     s3 = local_s3.client()
     s3.create_bucket(Bucket=BUCKET)
-    url = s3.generate_presigned_url("put_object", Params={"Bucket": BUCKET, "Key": "m.txt",
-                                                        "Metadata": {"my_tag": "v1"}})
+    url = s3.generate_presigned_url(
+        "put_object", Params={"Bucket": BUCKET, "Key": "m.txt", "Metadata": {"my_tag": "v1"}}
+    )
     answer = requests.put(url, data=b"m", headers={"x-amz-meta-my_tag": "v1"}, timeout=10)
     assert answer.status_code == 200, answer.text
     assert s3.head_object(Bucket=BUCKET, Key="m.txt")["Metadata"] == {"my_tag": "v1"}

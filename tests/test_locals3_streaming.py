@@ -17,6 +17,7 @@ from presignlab.locals3.server import LocalS3
 
 BUCKET = "presign-lab-stream"
 AWS_EXAMPLE_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+SERVE = "import sys; from presignlab.cli import main; sys.exit(main())"
 
 
 def test_chunk_signatures_match_the_aws_documentation_example() -> None:
@@ -27,18 +28,32 @@ def test_chunk_signatures_match_the_aws_documentation_example() -> None:
         scope="20130524/us-east-1/s3/aws4_request",
         previous="4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9",
     )
-    assert signer.chunk(b"a" * 65536) == "ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648"
-    assert signer.chunk(b"a" * 1024) == "0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497"
+    assert (
+        signer.chunk(b"a" * 65536)
+        == "ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648"
+    )
+    assert (
+        signer.chunk(b"a" * 1024)
+        == "0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497"
+    )
     assert signer.chunk(b"") == "b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9"
     assert "signing_key" in repr(signer) and "***" in repr(signer)
 
 
-def _signed_streaming_upload(server: LocalS3, key: str, parts: list[bytes], *, tamper: bool = False) -> requests.Response:
+def _signed_streaming_upload(
+    server: LocalS3, key: str, parts: list[bytes], *, tamper: bool = False
+) -> requests.Response:
     url = f"{server.endpoint_url}/{BUCKET}/{key}"
     now = datetime.now(UTC)
     total = sum(len(p) for p in parts)
-    headers = sign_v4_headers(server, "PUT", url, payload="STREAMING-AWS4-HMAC-SHA256-PAYLOAD", now=now, headers={
-        "content-encoding": "aws-chunked", "x-amz-decoded-content-length": str(total)})
+    headers = sign_v4_headers(
+        server,
+        "PUT",
+        url,
+        payload="STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
+        now=now,
+        headers={"content-encoding": "aws-chunked", "x-amz-decoded-content-length": str(total)},
+    )
     amz_date = now.strftime("%Y%m%dT%H%M%SZ")
     signer = ChunkSigner(
         signing_key=sigv4.signing_key(server.secret_access_key, amz_date, "us-east-1"),
@@ -74,9 +89,17 @@ def test_tampered_chunk_is_refused_and_not_stored(local_s3: LocalS3) -> None:
 
 def _unsigned_trailer_upload(server: LocalS3, crc32: str) -> requests.Response:
     url = f"{server.endpoint_url}/{BUCKET}/trailer.txt"
-    headers = sign_v4_headers(server, "PUT", url, payload="STREAMING-UNSIGNED-PAYLOAD-TRAILER", headers={
-        "content-encoding": "aws-chunked", "x-amz-decoded-content-length": "5",
-        "x-amz-trailer": "x-amz-checksum-crc32"})
+    headers = sign_v4_headers(
+        server,
+        "PUT",
+        url,
+        payload="STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+        headers={
+            "content-encoding": "aws-chunked",
+            "x-amz-decoded-content-length": "5",
+            "x-amz-trailer": "x-amz-checksum-crc32",
+        },
+    )
     body = f"5\r\nhello\r\n0\r\nx-amz-checksum-crc32:{crc32}\r\n\r\n".encode()
     return requests.put(url, data=body, headers=headers, timeout=10)
 
@@ -96,7 +119,7 @@ def test_unsigned_payload_with_checksum_trailer(local_s3: LocalS3) -> None:
 def test_serve_command_prints_its_endpoint_and_answers(stop_signal: signal.Signals) -> None:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from presignlab.cli import main; sys.exit(main())", "serve", "--port", "0"],
+        [sys.executable, "-c", SERVE, "serve", "--port", "0"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )  # fmt: skip
     try:

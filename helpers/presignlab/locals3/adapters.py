@@ -30,16 +30,24 @@ __all__ = [
 ]
 
 
-def _answer(start_response: Callable[..., Any], status: int, headers: list[tuple[str, str]], body: bytes) -> Iterable[bytes]:
+def _answer(
+    start_response: Callable[..., Any], status: int, headers: list[tuple[str, str]], body: bytes
+) -> Iterable[bytes]:
     request_id, host_id = new_request_ids()
-    start_response(status_line(status), [*headers, ("x-amz-request-id", request_id), ("x-amz-id-2", host_id)])
+    start_response(
+        status_line(status), [*headers, ("x-amz-request-id", request_id), ("x-amz-id-2", host_id)]
+    )
     return [body] if body else []
 
 
-def cors_preflight(req: IncomingRequest, ctx: S3Context, start_response: Callable[..., Any]) -> Iterable[bytes]:
+def cors_preflight(
+    req: IncomingRequest, ctx: S3Context, start_response: Callable[..., Any]
+) -> Iterable[bytes]:
     """Answer an OPTIONS preflight (no authentication) with the bucket's CORS rules."""
     rules = cors.bucket_cors_rules(ctx.account_id, req.bucket) if req.bucket else None
-    headers = cors.preflight(req.sent, bucket=req.bucket, key=req.key, rules=rules, bucket_exists=rules is not None)
+    headers = cors.preflight(
+        req.sent, bucket=req.bucket, key=req.key, rules=rules, bucket_exists=rules is not None
+    )
     return _answer(start_response, 200, headers, b"")
 
 
@@ -47,7 +55,9 @@ def cors_response_headers(req: IncomingRequest, ctx: S3Context) -> list[tuple[st
     """The Access-Control-* headers of an actual (non-OPTIONS) answer, if a rule matches."""
     if req.bucket is None or req.header("origin") is None:
         return []
-    return cors.actual_response_headers(req.sent, cors.bucket_cors_rules(ctx.account_id, req.bucket))
+    return cors.actual_response_headers(
+        req.sent, cors.bucket_cors_rules(ctx.account_id, req.bucket)
+    )
 
 
 def is_post_upload(req: IncomingRequest) -> bool:
@@ -58,21 +68,34 @@ def is_post_upload(req: IncomingRequest) -> bool:
 
 
 def post_upload(
-    environ: dict[str, Any], req: IncomingRequest, ctx: S3Context, start_response: Callable[..., Any]
+    environ: dict[str, Any],
+    req: IncomingRequest,
+    ctx: S3Context,
+    start_response: Callable[..., Any],
 ) -> Iterable[bytes]:
     """Handle a presigned POST form upload end to end (authorization through :mod:`.authz`)."""
     bucket = req.bucket or ""
 
     def authorize(principal: Principal | None, key: str) -> None:
         as_put = SentRequest("POST", req.sent.host, f"/{bucket}/{key}", (), req.sent.headers)
-        authz.authorize(principal, as_put, bucket=bucket, key=key, account_id=ctx.account_id,
-                        scheme="sigv4-post" if principal is not None else "anonymous", now=ctx.now)
+        authz.authorize(
+            principal,
+            as_put,
+            bucket=bucket,
+            key=key,
+            account_id=ctx.account_id,
+            scheme="sigv4-post" if principal is not None else "anonymous",
+            now=ctx.now,
+        )
 
     result = post_object.handle_post(
         environ["wsgi.input"], req.header("content-type"), req.content_length, bucket=bucket,
         store=ctx.store, now=ctx.now, authorize=authorize, account_id=ctx.account_id,
     )  # fmt: skip
-    headers = [*result.headers, *cors.actual_response_headers(req.sent, cors.bucket_cors_rules(ctx.account_id, bucket))]
+    headers = [
+        *result.headers,
+        *cors.actual_response_headers(req.sent, cors.bucket_cors_rules(ctx.account_id, bucket)),
+    ]
     return _answer(start_response, result.status, headers, result.body)
 
 
@@ -85,7 +108,9 @@ def _is_object_write(req: IncomingRequest) -> bool:
     return req.sent.method == "PUT" and bool(req.key) and not names & _NOT_BODY_WRITES
 
 
-def check_before_body(req: IncomingRequest, ctx: S3Context, signed_headers: Iterable[str]) -> DigestSpec | None:
+def check_before_body(
+    req: IncomingRequest, ctx: S3Context, signed_headers: Iterable[str]
+) -> DigestSpec | None:
     """Digest-header shapes and conditional-write preconditions, before the body is read.
 
     Applies to PutObject and UploadPart (not to copies, which carry no body). A signed header
@@ -98,7 +123,9 @@ def check_before_body(req: IncomingRequest, ctx: S3Context, signed_headers: Iter
     spec = integrity.check_put_headers(req.sent.headers, hoisted=hoisted)
     if req.sent.param("uploadId") is None and req.bucket and req.key:
         integrity.check_preconditions(
-            req.sent.headers, key=req.key, current_etag=moto_glue.object_etag(ctx.account_id, req.bucket, req.key)
+            req.sent.headers,
+            key=req.key,
+            current_etag=moto_glue.object_etag(ctx.account_id, req.bucket, req.key),
         )
     return spec
 

@@ -2,7 +2,8 @@
 
 :class:`StrictS3App` parses each request (:mod:`.routing`), then runs the S3 pipeline
 (:mod:`.s3_flow`) or, for IAM and STS calls on the same endpoint, authenticates them and lets
-moto answer (GetSessionToken and GetCallerIdentity excepted, see :mod:`.sts_session`). Every failure is an
+moto answer (GetSessionToken and GetCallerIdentity excepted, see :mod:`.sts_session`).
+Every failure is an
 :class:`~presignlab.locals3.s3_error.S3Error` rendered in AWS's shape; an unexpected exception in
 our layer is logged to the ``presignlab.locals3`` logger (never stdout) and answered as a 500
 ``InternalError``, as a last resort.
@@ -72,12 +73,18 @@ class StrictS3App:
             return send_query_api_error(internal_error(), service, start_response)
 
     def _query_api(
-        self, environ: dict[str, Any], req: IncomingRequest, ctx: S3Context, start_response: StartResponse
+        self,
+        environ: dict[str, Any],
+        req: IncomingRequest,
+        ctx: S3Context,
+        start_response: StartResponse,
     ) -> Iterable[bytes]:
-        """IAM or STS: authenticate over the body's SHA-256, then answer (moto, or GetSessionToken)."""
+        """IAM or STS: authenticate over the body's SHA-256, then answer (moto, or us)."""
         if req.content_length is not None and req.content_length > MAX_QUERY_API_BODY:
             raise S3Error(413, "RequestEntityTooLarge", "Request body is too large.")
-        length_limit = req.content_length if req.content_length is not None or req.chunked_transfer else 0
+        length_limit = (
+            req.content_length if req.content_length is not None or req.chunked_transfer else 0
+        )
         spool, length, _ = receive_body(environ["wsgi.input"], length_limit, declared_sha256=None)
         if length > MAX_QUERY_API_BODY:
             spool.close()
@@ -90,7 +97,9 @@ class StrictS3App:
                 body_sha256=hashlib.sha256(body).hexdigest(),
             )  # fmt: skip
             if auth.credential is None:
-                raise S3Error(403, "MissingAuthenticationToken", "Request is missing Authentication Token")
+                raise S3Error(
+                    403, "MissingAuthenticationToken", "Request is missing Authentication Token"
+                )
             action, params = action_of(body, req.sent.query)
             if req.service == "sts" and action in ("GetSessionToken", "GetCallerIdentity"):
                 principal = auth.credential.principal

@@ -58,7 +58,9 @@ class ChunkSigner:
 
     def chunk(self, data: bytes) -> str:
         """The signature the next chunk must carry."""
-        return self._next("AWS4-HMAC-SHA256-PAYLOAD", f"{_EMPTY_SHA256}\n{hashlib.sha256(data).hexdigest()}")
+        return self._next(
+            "AWS4-HMAC-SHA256-PAYLOAD", f"{_EMPTY_SHA256}\n{hashlib.sha256(data).hexdigest()}"
+        )
 
     def trailer(self, lines: bytes) -> str:
         """The signature the trailer must carry."""
@@ -68,7 +70,9 @@ class ChunkSigner:
 def incomplete_body() -> S3Error:
     """400 IncompleteBody (reference row 25a; the message is the error-code list's description)."""
     return S3Error(
-        400, "IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header."
+        400,
+        "IncompleteBody",
+        "You did not provide the number of bytes specified by the Content-Length HTTP header.",
     )
 
 
@@ -117,7 +121,9 @@ def decode_aws_chunked(
     return _trailers(readline, signer)
 
 
-def _trailers(readline: Callable[[int], bytes], signer: ChunkSigner | None) -> list[tuple[str, str]]:
+def _trailers(
+    readline: Callable[[int], bytes], signer: ChunkSigner | None
+) -> list[tuple[str, str]]:
     trailers: list[tuple[str, str]] = []
     signed_text = b""
     sent_signature: str | None = None
@@ -136,8 +142,13 @@ def _trailers(readline: Callable[[int], bytes], signer: ChunkSigner | None) -> l
         signed_text += text + b"\n"
         trailers.append((lname, value.strip().decode("ascii", "replace")))
     signed_trailer = signer is not None and (trailers or sent_signature is not None)
-    if signed_trailer and signer is not None and (
-        sent_signature is None or not hmac.compare_digest(sent_signature, signer.trailer(signed_text))
+    if (
+        signed_trailer
+        and signer is not None
+        and (
+            sent_signature is None
+            or not hmac.compare_digest(sent_signature, signer.trailer(signed_text))
+        )
     ):
         raise _mismatch()
     return trailers

@@ -31,7 +31,14 @@ from typing import IO, Any
 from .aws_chunked import ChunkSigner, decode_aws_chunked, incomplete_body
 from .s3_error import S3Error
 
-__all__ = ["BLOCK", "SPOOL_IN_MEMORY", "BodyReader", "PassThroughBody", "missing_content_length", "receive_body"]
+__all__ = [
+    "BLOCK",
+    "SPOOL_IN_MEMORY",
+    "BodyReader",
+    "PassThroughBody",
+    "missing_content_length",
+    "receive_body",
+]
 
 BLOCK = 1024 * 1024
 SPOOL_IN_MEMORY = 1024 * 1024
@@ -55,7 +62,7 @@ def missing_content_length() -> S3Error:
 
 
 class BodyReader:
-    """Reads at most ``limit`` bytes from ``stream`` (all of it when None); short means IncompleteBody."""
+    """Reads at most ``limit`` bytes (all when None); a body that ends early is IncompleteBody."""
 
     def __init__(self, stream: Any, limit: int | None) -> None:
         self._stream = stream
@@ -170,13 +177,20 @@ def receive_body(
     except BaseException:
         spool.close()
         raise
-    if digest is not None and declared_sha256 is not None and digest.hexdigest() != declared_sha256.lower():
+    if (
+        digest is not None
+        and declared_sha256 is not None
+        and digest.hexdigest() != declared_sha256.lower()
+    ):
         spool.close()
         raise S3Error(
             400,
             "XAmzContentSHA256Mismatch",
             "The provided 'x-amz-content-sha256' header does not match what was computed.",
-            (("ClientComputedContentSHA256", declared_sha256), ("S3ComputedContentSHA256", digest.hexdigest())),
+            (
+                ("ClientComputedContentSHA256", declared_sha256),
+                ("S3ComputedContentSHA256", digest.hexdigest()),
+            ),
         )
     spool.seek(0)
     return spool, total, trailers

@@ -26,8 +26,12 @@ def register(subparsers: Any) -> None:
         description="Run the strict local S3 in the foreground; stop it with Ctrl-C.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT,
-                        help=f"port to listen on, 0 for a free one (default: {DEFAULT_PORT})")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help=f"port to listen on, 0 for a free one (default: {DEFAULT_PORT})",
+    )
     parser.set_defaults(func=run_serve)
 
 
@@ -52,7 +56,10 @@ def run_serve(args: argparse.Namespace) -> int:
 
     previous = signal.signal(signal.SIGTERM, on_signal)
     print(f"S3 endpoint: {server.endpoint_url}", flush=True)
-    print(f"Root access key id: {server.access_key_id} (secret key: see the documentation)", flush=True)
+    print(
+        f"Root access key id: {server.access_key_id} (secret key: see the documentation)",
+        flush=True,
+    )
     print("Press Ctrl-C to stop.", flush=True)
     try:
         while not stop.wait(0.5):

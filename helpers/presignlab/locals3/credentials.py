@@ -105,18 +105,22 @@ class MotoCredentialStore:
     def lookup_token(self, session_token: str) -> Credential | None:
         """The temporary credential that owns ``session_token``, or None if unknown."""
         with self._lock:
-            found = next((c for c in self._sessions.values() if c.session_token == session_token), None)
+            found = next(
+                (c for c in self._sessions.values() if c.session_token == session_token), None
+            )
         if found is not None:
             return found
         return self._assumed_role(lambda r: r.session_token == session_token)
 
     # -- STS sessions ----------------------------------------------------------------------
     def issue_session(self, caller: Principal, duration: timedelta, now: datetime) -> Credential:
-        """A new GetSessionToken credential acting as ``caller``, valid for ``duration`` from ``now``."""
+        """A new GetSessionToken credential acting as ``caller``, ending ``duration`` after now."""
         credential = Credential(
             access_key_id="ASIA" + "".join(secrets.choice(_KEY_ALPHABET) for _ in range(16)),
             secret_key="".join(secrets.choice(_SECRET_ALPHABET) for _ in range(40)),
-            principal=caller if caller.kind == "root" else Principal("session", caller.account_id, caller.arn, caller.name),
+            principal=caller
+            if caller.kind == "root"
+            else Principal("session", caller.account_id, caller.arn, caller.name),
             session_token=base64.b64encode(b"presignlab-session:" + os.urandom(96)).decode("ascii"),
             expires_at=_aware(now) + duration,
         )

@@ -66,9 +66,14 @@ class QuietRequestHandler(MotoRequestHandler):
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """Answer a request the HTTP layer could not parse in S3's XML envelope, then close."""
-        if code in (413, 431) or (message or "").lower().startswith(("line too long", "too many headers")):
-            error = S3Error(400, "RequestHeaderSectionTooLarge",
-                            "Your request header section exceeds the maximum allowed size.")
+        if code in (413, 431) or (message or "").lower().startswith(
+            ("line too long", "too many headers")
+        ):
+            error = S3Error(
+                400,
+                "RequestHeaderSectionTooLarge",
+                "Your request header section exceeds the maximum allowed size.",
+            )
         elif code == 414:
             error = S3Error(400, "InvalidURI", "Couldn't parse the specified URI.")
         else:
@@ -105,7 +110,9 @@ class _QuietThreadedServer(ThreadedWSGIServer):
         try:
             super().server_bind()
         except OSError as exc:
-            raise ServerBindError(f"cannot listen on {self.host}:{self.port}: {exc.strerror or exc}") from exc
+            raise ServerBindError(
+                f"cannot listen on {self.host}:{self.port}: {exc.strerror or exc}"
+            ) from exc
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Broken connections are normal for a test server: no traceback on stderr."""

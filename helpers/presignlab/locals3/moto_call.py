@@ -2,7 +2,8 @@
 
 moto (through flask-cors) adds blanket ``Access-Control-*`` headers to every answer; S3 only
 sends them when a CORS rule matches, so :func:`call_moto` removes them
-(:func:`~presignlab.locals3.cors.strip_moto_cors_headers`) and lets the caller add the right ones. The body iterable is passed on as it is (large GETs stream).
+(:func:`~presignlab.locals3.cors.strip_moto_cors_headers`) and lets the caller add the right
+ones. The body iterable is passed on as it is (large GETs stream).
 """
 
 from __future__ import annotations
@@ -35,7 +36,9 @@ def call_moto(service: str, environ: dict[str, Any]) -> MotoAnswer:
     """Run moto's ``service`` application on ``environ``."""
     captured: dict[str, Any] = {}
 
-    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], None]:
+    def start_response(
+        status: str, headers: list[tuple[str, str]], exc_info: Any = None
+    ) -> Callable[[bytes], None]:
         captured["status"], captured["headers"], captured["exc_info"] = status, headers, exc_info
 
         def write(_: bytes) -> None:  # moto never uses the legacy write callable
@@ -61,7 +64,7 @@ def hand_body_to_moto(
     *,
     header_changes: Iterable[tuple[str, str | None]] = (),
 ) -> None:
-    """Make ``environ`` carry the verified ``body``; ``header_changes`` set (or drop, None) headers."""
+    """Make ``environ`` carry ``body``; ``header_changes`` set headers (or drop them: None)."""
     environ["wsgi.input"] = body
     environ["CONTENT_LENGTH"] = str(length)
     environ.pop("HTTP_TRANSFER_ENCODING", None)

@@ -85,7 +85,7 @@ def bucket_exists(account_id: str, bucket: str) -> bool:
 
 
 def bucket_region(account_id: str, bucket: str | None) -> str | None:
-    """The region ``bucket`` was created in (its LocationConstraint), or None if it does not exist."""
+    """The region ``bucket`` was created in (its LocationConstraint); None if it does not exist."""
     if not bucket:
         return None
     found = _s3_backend(account_id).buckets.get(bucket)

@@ -39,14 +39,24 @@ _QUERY_API_CODES: dict[str, tuple[int, str, str]] = {
         "SignatureDoesNotMatch",
         (
             "The request signature we calculated does not match the signature you provided. Check "
-            "your AWS Secret Access Key and signing method. Consult the service documentation for details."
+            "your AWS Secret Access Key and signing method. Consult the service documentation "
+            "for details."
         ),
     ),
 }
 _REASONS = {
-    200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
-    409: "Conflict", 411: "Length Required", 412: "Precondition Failed", 413: "Payload Too Large",
-    416: "Range Not Satisfiable", 500: "Internal Server Error", 501: "Not Implemented",
+    200: "OK",
+    400: "Bad Request",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    409: "Conflict",
+    411: "Length Required",
+    412: "Precondition Failed",
+    413: "Payload Too Large",
+    416: "Range Not Satisfiable",
+    500: "Internal Server Error",
+    501: "Not Implemented",
     503: "Service Unavailable",
 }
 
@@ -56,7 +66,9 @@ def status_line(status: int) -> str:
     return f"{status} {_REASONS.get(status, 'Error')}"
 
 
-def send_s3_error(error: S3Error, start_response: StartResponse, method: str = "GET") -> Iterable[bytes]:
+def send_s3_error(
+    error: S3Error, start_response: StartResponse, method: str = "GET"
+) -> Iterable[bytes]:
     """Answer ``error`` in S3's XML envelope (no body for HEAD, like S3)."""
     request_id, host_id = new_request_ids()
     body = error.to_xml(request_id, host_id)
@@ -66,11 +78,15 @@ def send_s3_error(error: S3Error, start_response: StartResponse, method: str = "
 
 def query_api_error(error: S3Error) -> S3Error:
     """``error`` translated to the status, code and message IAM/STS use for it."""
-    status, code, message = _QUERY_API_CODES.get(error.code, (error.status, error.code, error.message))
+    status, code, message = _QUERY_API_CODES.get(
+        error.code, (error.status, error.code, error.message)
+    )
     return S3Error(status, code, message)
 
 
-def send_query_api_error(error: S3Error, service: str, start_response: StartResponse) -> Iterable[bytes]:
+def send_query_api_error(
+    error: S3Error, service: str, start_response: StartResponse
+) -> Iterable[bytes]:
     """Answer ``error`` in the IAM/STS ``<ErrorResponse>`` shape."""
     mapped = query_api_error(error)
     request_id, _ = new_request_ids()
@@ -82,7 +98,11 @@ def send_query_api_error(error: S3Error, service: str, start_response: StartResp
     ).encode()
     start_response(
         status_line(mapped.status),
-        [("Content-Type", "text/xml"), ("Content-Length", str(len(body))), ("x-amzn-RequestId", request_id)],
+        [
+            ("Content-Type", "text/xml"),
+            ("Content-Length", str(len(body))),
+            ("x-amzn-RequestId", request_id),
+        ],
     )
     return [body]
 

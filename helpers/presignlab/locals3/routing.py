@@ -110,7 +110,9 @@ def _headers(environ: dict[str, Any]) -> list[tuple[str, str]]:
         pairs.append((name, decoded))
     if total > MAX_HEADER_BYTES:
         raise S3Error(
-            400, "RequestHeaderSectionTooLarge", "Your request header section exceeds the maximum allowed size."
+            400,
+            "RequestHeaderSectionTooLarge",
+            "Your request header section exceeds the maximum allowed size.",
         )
     return pairs
 
@@ -154,8 +156,12 @@ def parse_environ(environ: dict[str, Any]) -> IncomingRequest:
     except ValueError:
         content_length = -1
     if content_length is not None and content_length < 0:
-        raise S3Error(400, "InvalidArgument", "Content-Length must be a non-negative integer.",
-                      (("ArgumentName", "Content-Length"), ("ArgumentValue", str(length_text)[:64])))
+        raise S3Error(
+            400,
+            "InvalidArgument",
+            "Content-Length must be a non-negative integer.",
+            (("ArgumentName", "Content-Length"), ("ArgumentValue", str(length_text)[:64])),
+        )
     chunked = "chunked" in str(environ.get("HTTP_TRANSFER_ENCODING", "")).lower()
     sent = SentRequest(
         method=str(environ.get("REQUEST_METHOD", "GET")).upper(),
@@ -166,4 +172,6 @@ def parse_environ(environ: dict[str, Any]) -> IncomingRequest:
     )
     bucket, key = _bucket_and_key(host, sent.path)
     virtual = _VHOST.match(host) is not None
-    return IncomingRequest(sent, _service(headers), bucket, key, raw_query, content_length, chunked, virtual)
+    return IncomingRequest(
+        sent, _service(headers), bucket, key, raw_query, content_length, chunked, virtual
+    )

@@ -67,7 +67,9 @@ def _is_aws_chunked(req: IncomingRequest) -> bool:
     return declared in STREAMING_FORMS or "aws-chunked" in encoding
 
 
-def _chunked_header_changes(req: IncomingRequest, trailers: list[tuple[str, str]]) -> list[tuple[str, str | None]]:
+def _chunked_header_changes(
+    req: IncomingRequest, trailers: list[tuple[str, str]]
+) -> list[tuple[str, str | None]]:
     encodings = [e.strip() for e in (req.header("content-encoding") or "").split(",")]
     kept = ",".join(e for e in encodings if e and e.lower() != "aws-chunked")
     changes: list[tuple[str, str | None]] = [
@@ -82,8 +84,12 @@ def _chunked_header_changes(req: IncomingRequest, trailers: list[tuple[str, str]
 
 
 def _receive(
-    environ: dict[str, Any], req: IncomingRequest, auth: AuthResult, spec: DigestSpec | None = None,
-    *, spool_always: bool = False,
+    environ: dict[str, Any],
+    req: IncomingRequest,
+    auth: AuthResult,
+    spec: DigestSpec | None = None,
+    *,
+    spool_always: bool = False,
 ) -> tuple[IO[bytes], int] | None:
     """Hand the body to moto: spooled and verified when a digest applies, else streamed.
 
@@ -95,7 +101,9 @@ def _receive(
     verifier = adapters.body_verifier(req, spec)
     hex_payload = bool(auth.payload_hash and _HEX64.match(auth.payload_hash))
     if not (spool_always or chunked or verifier or hex_payload or req.content_length is None):
-        hand_body_to_moto(environ, PassThroughBody(environ["wsgi.input"], req.content_length), req.content_length)
+        hand_body_to_moto(
+            environ, PassThroughBody(environ["wsgi.input"], req.content_length), req.content_length
+        )
         return None
     spool, length, trailers = receive_body(
         environ["wsgi.input"],
@@ -131,7 +139,9 @@ def _body_bytes(spooled: tuple[IO[bytes], int] | None) -> bytes | None:
     return data
 
 
-def handle_s3(environ: dict[str, Any], req: IncomingRequest, ctx: S3Context, start_response: Any) -> Iterable[bytes]:
+def handle_s3(
+    environ: dict[str, Any], req: IncomingRequest, ctx: S3Context, start_response: Any
+) -> Iterable[bytes]:
     """Answer one S3 request; raises S3Error for any failure before moto."""
     sent = req.sent
     if sent.method == "OPTIONS":
@@ -164,7 +174,13 @@ def handle_s3(environ: dict[str, Any], req: IncomingRequest, ctx: S3Context, sta
         if spooled is not None:
             spooled[0].close()
     headers = answer.headers + adapters.cors_response_headers(req, ctx)
-    if sent.method == "PUT" and req.bucket and not req.key and not sent.query and answer.code == 200:
+    if (
+        sent.method == "PUT"
+        and req.bucket
+        and not req.key
+        and not sent.query
+        and answer.code == 200
+    ):
         adapters.new_bucket_defaults(ctx.account_id, req.bucket)
     start_response(answer.status, headers)
     return answer.body

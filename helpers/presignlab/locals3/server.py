@@ -114,8 +114,12 @@ class LocalS3:
             server = make_http_server(self.host, self.port, app, socket_timeout=self.socket_timeout)
             self.port = int(server.server_address[1])
             self._server = server
-            self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
-                                            name=f"LocalS3:{self.port}", daemon=True)
+            self._thread = threading.Thread(
+                target=server.serve_forever,
+                kwargs={"poll_interval": 0.1},
+                name=f"LocalS3:{self.port}",
+                daemon=True,
+            )
             self._thread.start()
             _running = self
         return self
@@ -139,12 +143,15 @@ class LocalS3:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.stop()
 
     def client(self, service: str = "s3", **kwargs: Any) -> Any:
-        """A boto3 client for this endpoint: region us-east-1, SigV4, path-style, root keys, no retries.
+        """A boto3 client for this endpoint: us-east-1, SigV4, path-style, root keys, no retries.
 
         Over ``http://`` botocore 1.44 signs the payload's SHA-256 and sends checksums as headers
         (no aws-chunked bodies); the server also decodes aws-chunked bodies from other clients.

@@ -52,7 +52,9 @@ def _duration(params: dict[str, str], caller: Principal) -> timedelta:
     try:
         seconds = int(text) if text is not None else _DEFAULT
     except ValueError:
-        raise S3Error(400, "ValidationError", f"Value '{str(text)[:32]}' at 'durationSeconds' is not a number") from None
+        raise S3Error(
+            400, "ValidationError", f"Value '{str(text)[:32]}' at 'durationSeconds' is not a number"
+        ) from None
     bound = "greater than or equal to 900" if seconds < _MIN else "less than or equal to 129600"
     if not _MIN <= seconds <= _MAX:
         raise S3Error(
@@ -85,7 +87,11 @@ def get_session_token(
         f"</Credentials></GetSessionTokenResult><ResponseMetadata><RequestId>{request_id}"
         f"</RequestId></ResponseMetadata></GetSessionTokenResponse>"
     ).encode()
-    headers = [("Content-Type", "text/xml"), ("Content-Length", str(len(body))), ("x-amzn-RequestId", request_id)]
+    headers = [
+        ("Content-Type", "text/xml"),
+        ("Content-Length", str(len(body))),
+        ("x-amzn-RequestId", request_id),
+    ]
     return 200, headers, body
 
 
@@ -93,12 +99,23 @@ def _xml_answer(action: str, result: str) -> tuple[int, list[tuple[str, str]], b
     request_id, _ = new_request_ids()
     body = (
         f'<{action}Response xmlns="{_XMLNS}"><{action}Result>{result}</{action}Result>'
-        f"<ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata></{action}Response>"
+        f"<ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata>"
+        f"</{action}Response>"
     ).encode()
-    return 200, [("Content-Type", "text/xml"), ("Content-Length", str(len(body))), ("x-amzn-RequestId", request_id)], body
+    return (
+        200,
+        [
+            ("Content-Type", "text/xml"),
+            ("Content-Length", str(len(body))),
+            ("x-amzn-RequestId", request_id),
+        ],
+        body,
+    )
 
 
-def get_caller_identity(principal: Principal, access_key_id: str) -> tuple[int, list[tuple[str, str]], bytes]:
+def get_caller_identity(
+    principal: Principal, access_key_id: str
+) -> tuple[int, list[tuple[str, str]], bytes]:
     """Who signed the call: ``(status, headers, body)`` of STS GetCallerIdentity."""
     user_id = principal.account_id if principal.kind == "root" else access_key_id
     result = (
@@ -113,7 +130,7 @@ _EXPIRATION = re.compile(rb"<Expiration>[^<]*</Expiration>")
 
 
 def redate_assumed_role(store: MotoCredentialStore, body: bytes, now: datetime) -> bytes:
-    """Record the AssumeRole session in ``body`` on the clock; return ``body`` with its Expiration."""
+    """Date the AssumeRole session in ``body`` on the clock; ``body`` with that Expiration."""
     store.record_assumed_roles(now)
     found = _ACCESS_KEY_ID.search(body)
     credential = store.lookup(found.group(1).decode("ascii", "replace")) if found else None
