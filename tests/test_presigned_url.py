@@ -10,9 +10,14 @@ import boto3
 import botocore.auth
 import pytest
 from botocore.config import Config
-
 from presignlab.errors import PresignedUrlError
-from presignlab.presigned_url import MAX_URL_LENGTH, PresignedUrl, _locate, parse_amz_date, parse_presigned_url
+from presignlab.presigned_url import (
+    MAX_URL_LENGTH,
+    PresignedUrl,
+    _locate,
+    parse_amz_date,
+    parse_presigned_url,
+)
 from presignlab.query_auth import presign_v2, presign_v4
 
 ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE"
@@ -22,7 +27,9 @@ NOW = datetime(2024, 5, 1, 12, 0, 0, tzinfo=UTC)
 SIGNER = {"access_key": ACCESS_KEY, "secret_key": SECRET_KEY}
 
 
-def v4(url: str = "https://examplebucket.s3.us-east-1.amazonaws.com/photos/cat.png", **kw: object) -> str:
+def v4(
+    url: str = "https://examplebucket.s3.us-east-1.amazonaws.com/photos/cat.png", **kw: object
+) -> str:
     options: dict[str, object] = {"region": "us-east-1", "now": NOW, "expires": 600, **SIGNER, **kw}
     return presign_v4("PUT", url, **options)  # type: ignore[arg-type]
 
@@ -46,7 +53,10 @@ def replace_param(url: str, name: str, value: str | None) -> str:
         (b"https://b.s3.amazonaws.com/k", "must be text, not bytes"),
         (42, "must be text, not int"),
         ("https://b.s3.amazonaws.com/k?X-Amz-Algorithm=" + "a" * MAX_URL_LENGTH, "characters long"),
-        ("https://b.s3.amazonaws.com/a b?X-Amz-Algorithm=x", "space or control character (code 0x20)"),
+        (
+            "https://b.s3.amazonaws.com/a b?X-Amz-Algorithm=x",
+            "space or control character (code 0x20)",
+        ),
         ("https://b.s3.amazonaws.com/k?X-Amz-Date=1\n2", "code 0x0a"),
         ("https://b.s3.amazonaws.com/k\x00?Signature=x", "code 0x00"),
         ("https://b.s3.amazonaws.com/k\x7f?Signature=x", "code 0x7f"),
@@ -54,12 +64,21 @@ def replace_param(url: str, name: str, value: str | None) -> str:
         ("b.s3.amazonaws.com/k?X-Amz-Algorithm=x", "not an http:// or https:// URL"),
         ("https:///k?X-Amz-Algorithm=x", "not an http:// or https:// URL"),
         ("https://user@:443/k?X-Amz-Algorithm=x", "no host name"),
-        ("https://b.s3.amazonaws.com:99999/k?X-Amz-Algorithm=x", "port is not a number from 0 to 65535"),
+        (
+            "https://b.s3.amazonaws.com:99999/k?X-Amz-Algorithm=x",
+            "port is not a number from 0 to 65535",
+        ),
         ("https://b.s3.amazonaws.com:http/k?X-Amz-Algorithm=x", "port is not a number"),
         ("https://[::1/k?X-Amz-Algorithm=x", "not a URL that can be read"),
         ("https://b.s3.amazonaws.com/k%2?X-Amz-Algorithm=x", "Broken percent-encoding in the path"),
-        ("https://b.s3.amazonaws.com/k?X-Amz-Credential=AKIA%2", "Broken percent-encoding in the value"),
-        ("https://b.s3.amazonaws.com/k?X-Amz-%zzDate=1", "Broken percent-encoding in a query parameter name"),
+        (
+            "https://b.s3.amazonaws.com/k?X-Amz-Credential=AKIA%2",
+            "Broken percent-encoding in the value",
+        ),
+        (
+            "https://b.s3.amazonaws.com/k?X-Amz-%zzDate=1",
+            "Broken percent-encoding in a query parameter name",
+        ),
         ("https://b.s3.amazonaws.com/k", "no authentication parameters"),
         ("https://b.s3.amazonaws.com/k?versionId=3&x-id=GetObject", "no authentication parameters"),
     ],
@@ -93,11 +112,15 @@ def test_upper_case_hex_signature_is_read_but_flagged() -> None:
     assert sig is not None
     parsed = parse_presigned_url(replace_param(v4(), "X-Amz-Signature", sig.upper()))
     assert parsed.signature == sig.upper()
-    assert [(d.code, d.parameter) for d in parsed.defects] == [("malformed-signature", "X-Amz-Signature")]
+    assert [(d.code, d.parameter) for d in parsed.defects] == [
+        ("malformed-signature", "X-Amz-Signature")
+    ]
     assert "lower-case" in parsed.defects[0].message
 
 
-@pytest.mark.parametrize("signature", ["abc%3D", "qLsbhe1V0mFKvbTXmZMhHR5ARx", "qLsbhe1V0mFKvbTXmZMhHR5ARxg%3D%3D"])
+@pytest.mark.parametrize(
+    "signature", ["abc%3D", "qLsbhe1V0mFKvbTXmZMhHR5ARx", "qLsbhe1V0mFKvbTXmZMhHR5ARxg%3D%3D"]
+)
 def test_truncated_sigv2_signature_raises(signature: str) -> None:
     url = f"https://s3.amazonaws.com/b/k?AWSAccessKeyId={ACCESS_KEY}&Expires=1714564800&Signature={signature}"
     with pytest.raises(PresignedUrlError, match="28 base64 characters"):
@@ -124,19 +147,33 @@ def codes(url: str) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize(
     "name",
-    ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-Date", "X-Amz-SignedHeaders", "X-Amz-Expires"],
+    [
+        "X-Amz-Algorithm",
+        "X-Amz-Credential",
+        "X-Amz-Signature",
+        "X-Amz-Date",
+        "X-Amz-SignedHeaders",
+        "X-Amz-Expires",
+    ],
 )
 def test_each_missing_sigv4_parameter_is_a_defect(name: str) -> None:
     url = replace_param(v4(), name, None)
     parsed = parse_presigned_url(url)
     assert [(d.code, d.parameter) for d in parsed.defects] == [("missing-auth-parameter", name)]
-    assert "requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature" in parsed.defects[0].message
+    assert (
+        "requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature"
+        in parsed.defects[0].message
+    )
 
 
 def test_all_missing_but_one_lists_them_in_awss_order() -> None:
     url = "https://b.s3.amazonaws.com/k?X-Amz-Date=20240501T120000Z"
-    assert codes(url) == [("missing-auth-parameter",
-                           "X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-SignedHeaders, X-Amz-Expires")]
+    assert codes(url) == [
+        (
+            "missing-auth-parameter",
+            "X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-SignedHeaders, X-Amz-Expires",
+        )
+    ]
 
 
 @pytest.mark.parametrize("name", ["AWSAccessKeyId", "Expires", "Signature"])
@@ -144,7 +181,9 @@ def test_each_missing_sigv2_parameter_is_a_defect(name: str) -> None:
     url = presign_v2("GET", "https://s3.amazonaws.com/b/k", expires_at=NOW, **SIGNER)
     parsed = parse_presigned_url(replace_param(url, name, None))
     assert [(d.code, d.parameter) for d in parsed.defects] == [("missing-auth-parameter", name)]
-    assert "requires the Signature, Expires and AWSAccessKeyId parameters" in parsed.defects[0].message
+    assert (
+        "requires the Signature, Expires and AWSAccessKeyId parameters" in parsed.defects[0].message
+    )
 
 
 @pytest.mark.parametrize(
@@ -161,16 +200,22 @@ def test_each_missing_sigv2_parameter_is_a_defect(name: str) -> None:
 )
 def test_malformed_credential_variants(credential: str) -> None:
     parsed = parse_presigned_url(replace_param(v4(), "X-Amz-Credential", credential))
-    assert [(d.code, d.parameter) for d in parsed.defects] == [("malformed-credential", "X-Amz-Credential")]
+    assert [(d.code, d.parameter) for d in parsed.defects] == [
+        ("malformed-credential", "X-Amz-Credential")
+    ]
 
 
 def test_double_encoded_credential_uses_awss_message() -> None:
     url = v4().replace("%2F", "%252F")
     (defect,) = parse_presigned_url(url).defects
-    assert defect.message.startswith("Error parsing the X-Amz-Credential parameter; the Credential is mal-formed")
+    assert defect.message.startswith(
+        "Error parsing the X-Amz-Credential parameter; the Credential is mal-formed"
+    )
 
 
-@pytest.mark.parametrize("value", ["2024-05-01T12:00:00Z", "20240501T120000", "20241301T120000Z", "20240501T250000Z", ""])
+@pytest.mark.parametrize(
+    "value", ["2024-05-01T12:00:00Z", "20240501T120000", "20241301T120000Z", "20240501T250000Z", ""]
+)
 def test_bad_amz_date(value: str) -> None:
     parsed = parse_presigned_url(replace_param(v4(), "X-Amz-Date", value))
     assert [(d.code, d.parameter) for d in parsed.defects] == [("malformed-date", "X-Amz-Date")]
@@ -178,11 +223,20 @@ def test_bad_amz_date(value: str) -> None:
     assert "ISO8601 Long Format" in parsed.defects[0].message
 
 
-@pytest.mark.parametrize(("value", "says"), [("abc", "should be a number"), ("1.5", "should be a number"),
-                                             ("", "should be a number"), ("-1", "must be non-negative")])
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ("abc", "should be a number"),
+        ("1.5", "should be a number"),
+        ("", "should be a number"),
+        ("-1", "must be non-negative"),
+    ],
+)
 def test_bad_expires(value: str, says: str) -> None:
     parsed = parse_presigned_url(replace_param(v4(), "X-Amz-Expires", value))
-    assert [(d.code, d.parameter) for d in parsed.defects] == [("malformed-expires", "X-Amz-Expires")]
+    assert [(d.code, d.parameter) for d in parsed.defects] == [
+        ("malformed-expires", "X-Amz-Expires")
+    ]
     assert says in parsed.defects[0].message
 
 
@@ -194,28 +248,49 @@ def test_sigv2_expires_not_a_number() -> None:
 
 
 def test_signed_headers_without_host() -> None:
-    parsed = parse_presigned_url(replace_param(v4(), "X-Amz-SignedHeaders", "content-type%3Bx-amz-acl"))
-    assert [(d.code, d.parameter) for d in parsed.defects] == [("malformed-signed-headers", "X-Amz-SignedHeaders")]
+    parsed = parse_presigned_url(
+        replace_param(v4(), "X-Amz-SignedHeaders", "content-type%3Bx-amz-acl")
+    )
+    assert [(d.code, d.parameter) for d in parsed.defects] == [
+        ("malformed-signed-headers", "X-Amz-SignedHeaders")
+    ]
     assert parsed.signed_headers == ("content-type", "x-amz-acl")
 
 
 # --- positive parses of boto3's URLs ------------------------------------------------------------
 
 
-def boto3_url(region: str = "us-east-1", *, signature_version: str = "s3v4", style: str | None = None,
-              endpoint_url: str | None = None, token: str | None = None, op: str = "put_object",
-              s3_options: dict[str, object] | None = None, **params: object) -> str:
+def boto3_url(
+    region: str = "us-east-1",
+    *,
+    signature_version: str = "s3v4",
+    style: str | None = None,
+    endpoint_url: str | None = None,
+    token: str | None = None,
+    op: str = "put_object",
+    s3_options: dict[str, object] | None = None,
+    **params: object,
+) -> str:
     s3: dict[str, object] = {"addressing_style": style} if style else {}
     s3.update(s3_options or {})
     config = Config(signature_version=signature_version, s3=s3)
     client = boto3.session.Session().client(
-        "s3", region_name=region, endpoint_url=endpoint_url, aws_access_key_id=ACCESS_KEY,
-        aws_secret_access_key=SECRET_KEY, aws_session_token=token, config=config,
+        "s3",
+        region_name=region,
+        endpoint_url=endpoint_url,
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY,
+        aws_session_token=token,
+        config=config,
     )
-    with mock.patch.object(botocore.auth, "get_current_datetime", lambda: NOW.replace(tzinfo=None)), \
-            mock.patch.object(botocore.auth.time, "time", lambda: NOW.timestamp()):
+    with (
+        mock.patch.object(botocore.auth, "get_current_datetime", lambda: NOW.replace(tzinfo=None)),
+        mock.patch.object(botocore.auth.time, "time", lambda: NOW.timestamp()),
+    ):
         return client.generate_presigned_url(
-            op, Params={"Bucket": "examplebucket", "Key": "photos/cat 1+2.png", **params}, ExpiresIn=600,
+            op,
+            Params={"Bucket": "examplebucket", "Key": "photos/cat 1+2.png", **params},
+            ExpiresIn=600,
         )
 
 
@@ -233,8 +308,18 @@ def boto3_url(region: str = "us-east-1", *, signature_version: str = "s3v4", sty
 )
 def test_boto3_sigv4_urls(region: str, style: str | None, host: str, addressing: str) -> None:
     parsed = parse_presigned_url(boto3_url(region, style=style))
-    assert (parsed.version, parsed.scheme, parsed.host, parsed.hostname, parsed.port) == ("sigv4", "https", host, host, None)
-    assert (parsed.addressing, parsed.bucket, parsed.key) == (addressing, "examplebucket", "photos/cat 1+2.png")
+    assert (parsed.version, parsed.scheme, parsed.host, parsed.hostname, parsed.port) == (
+        "sigv4",
+        "https",
+        host,
+        host,
+        None,
+    )
+    assert (parsed.addressing, parsed.bucket, parsed.key) == (
+        addressing,
+        "examplebucket",
+        "photos/cat 1+2.png",
+    )
     assert (parsed.access_key_id, parsed.region, parsed.service) == (ACCESS_KEY, region, "s3")
     assert parsed.algorithm == "AWS4-HMAC-SHA256"
     assert (parsed.credential_date, parsed.amz_date) == ("20240501", "20240501T120000Z")
@@ -253,18 +338,45 @@ def test_boto3_sigv4_urls(region: str, style: str | None, host: str, addressing:
 @pytest.mark.parametrize(
     ("options", "style", "host", "host_region"),
     [
-        ({"use_dualstack_endpoint": True}, "virtual", "examplebucket.s3.dualstack.us-west-2.amazonaws.com", "us-west-2"),
-        ({"use_dualstack_endpoint": True}, "path", "s3.dualstack.us-west-2.amazonaws.com", "us-west-2"),
-        ({"use_accelerate_endpoint": True}, "virtual", "examplebucket.s3-accelerate.amazonaws.com", None),
-        ({"use_accelerate_endpoint": True, "use_dualstack_endpoint": True}, "virtual",
-         "examplebucket.s3-accelerate.dualstack.amazonaws.com", None),
+        (
+            {"use_dualstack_endpoint": True},
+            "virtual",
+            "examplebucket.s3.dualstack.us-west-2.amazonaws.com",
+            "us-west-2",
+        ),
+        (
+            {"use_dualstack_endpoint": True},
+            "path",
+            "s3.dualstack.us-west-2.amazonaws.com",
+            "us-west-2",
+        ),
+        (
+            {"use_accelerate_endpoint": True},
+            "virtual",
+            "examplebucket.s3-accelerate.amazonaws.com",
+            None,
+        ),
+        (
+            {"use_accelerate_endpoint": True, "use_dualstack_endpoint": True},
+            "virtual",
+            "examplebucket.s3-accelerate.dualstack.amazonaws.com",
+            None,
+        ),
     ],
 )
 def test_boto3_dualstack_and_accelerate_hosts(
-    options: dict[str, object], style: str, host: str, host_region: str | None,
+    options: dict[str, object],
+    style: str,
+    host: str,
+    host_region: str | None,
 ) -> None:
     parsed = parse_presigned_url(boto3_url("us-west-2", style=style, s3_options=options))
-    assert (parsed.host, parsed.bucket, parsed.key, parsed.addressing) == (host, "examplebucket", "photos/cat 1+2.png", style)
+    assert (parsed.host, parsed.bucket, parsed.key, parsed.addressing) == (
+        host,
+        "examplebucket",
+        "photos/cat 1+2.png",
+        style,
+    )
     assert (parsed.region, _locate(parsed.hostname, parsed.path)[3]) == ("us-west-2", host_region)
 
 
@@ -288,8 +400,16 @@ def test_boto3_dualstack_and_accelerate_hosts(
         ("s3-fips.dualstack.us-east-1.amazonaws.com", None, "us-east-1"),
         ("examplebucket.s3-website-us-east-1.amazonaws.com", "examplebucket", "us-east-1"),
         ("examplebucket.s3-website.eu-west-1.amazonaws.com", "examplebucket", "eu-west-1"),
-        ("myap-123456789012.s3-accesspoint.us-west-2.amazonaws.com", "myap-123456789012", "us-west-2"),
-        ("examplebucket.vpce-1a2b3c4d-5e6f.s3.us-east-1.vpce.amazonaws.com", "examplebucket", "us-east-1"),
+        (
+            "myap-123456789012.s3-accesspoint.us-west-2.amazonaws.com",
+            "myap-123456789012",
+            "us-west-2",
+        ),
+        (
+            "examplebucket.vpce-1a2b3c4d-5e6f.s3.us-east-1.vpce.amazonaws.com",
+            "examplebucket",
+            "us-east-1",
+        ),
         ("vpce-1a2b3c4d-5e6f.s3.us-east-1.vpce.amazonaws.com", None, "us-east-1"),
         ("my.dotted.s3.bucket.s3.eu-west-1.amazonaws.com", "my.dotted.s3.bucket", "eu-west-1"),
         ("s3.amazonaws.com.example.org", None, None),
@@ -314,30 +434,48 @@ def test_aws_hosts(hostname: str, bucket: str | None, region: str | None) -> Non
         ("https://storage.example.com", "storage.example.com", None, "https"),
     ],
 )
-def test_boto3_custom_endpoints_are_path_style(endpoint: str, host: str, port: int | None, scheme: str) -> None:
+def test_boto3_custom_endpoints_are_path_style(
+    endpoint: str, host: str, port: int | None, scheme: str
+) -> None:
     url = boto3_url("us-east-1", endpoint_url=endpoint, style="path")
     assert url.startswith(f"{endpoint}/examplebucket/photos/cat%201%2B2.png?")
     parsed = parse_presigned_url(url)
     assert (parsed.scheme, parsed.host, parsed.port) == (scheme, host, port)
-    assert (parsed.addressing, parsed.bucket, parsed.key, parsed.region) == ("path", "examplebucket", "photos/cat 1+2.png", "us-east-1")
+    assert (parsed.addressing, parsed.bucket, parsed.key, parsed.region) == (
+        "path",
+        "examplebucket",
+        "photos/cat 1+2.png",
+        "us-east-1",
+    )
     assert _locate(parsed.hostname, parsed.path)[3] is None
     assert parsed.defects == ()
 
 
 def test_boto3_global_path_style_url_for_another_region_implies_no_host_region() -> None:
     client = boto3.session.Session().client(
-        "s3", region_name="eu-west-1", aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY,
+        "s3",
+        region_name="eu-west-1",
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY,
         config=Config(signature_version="s3v4"),
     )
-    url = client.generate_presigned_url("get_object", Params={"Bucket": "b", "Key": "k"})  # too short for a DNS name
+    url = client.generate_presigned_url(
+        "get_object", Params={"Bucket": "b", "Key": "k"}
+    )  # too short for a DNS name
     parsed = parse_presigned_url(url)
-    assert (parsed.host, parsed.addressing, parsed.region) == ("s3.amazonaws.com", "path", "eu-west-1")
+    assert (parsed.host, parsed.addressing, parsed.region) == (
+        "s3.amazonaws.com",
+        "path",
+        "eu-west-1",
+    )
     assert _locate(parsed.hostname, parsed.path)[3] is None
 
 
 def test_ipv6_userinfo_and_default_port_hosts_are_the_host_header() -> None:
     assert parse_presigned_url(v4("http://[::1]:9000/b/k")).host == "[::1]:9000"
-    assert parse_presigned_url(v4("https://user:pw@S3.Example.COM:443/b/k")).host == "s3.example.com"
+    assert (
+        parse_presigned_url(v4("https://user:pw@S3.Example.COM:443/b/k")).host == "s3.example.com"
+    )
     assert parse_presigned_url(v4("http://localhost:80/b/k")).host == "localhost"
     assert parse_presigned_url(v4("http://localhost:443/b/k")).host == "localhost:443"
 
@@ -354,13 +492,25 @@ def test_session_token_is_flagged_but_never_shown() -> None:
 
 def test_put_with_content_type_acl_metadata_and_checksum_lists_required_headers() -> None:
     url = boto3_url(
-        "us-west-2", ContentType="image/png", ACL="public-read", Metadata={"foo": "bar"},
+        "us-west-2",
+        ContentType="image/png",
+        ACL="public-read",
+        Metadata={"foo": "bar"},
         ChecksumSHA256="47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=",
     )
     parsed = parse_presigned_url(url)
-    assert parsed.signed_headers == ("content-type", "host", "x-amz-acl", "x-amz-checksum-sha256", "x-amz-meta-foo")
+    assert parsed.signed_headers == (
+        "content-type",
+        "host",
+        "x-amz-acl",
+        "x-amz-checksum-sha256",
+        "x-amz-meta-foo",
+    )
     assert parsed.required_headers == {
-        "content-type": None, "x-amz-acl": None, "x-amz-checksum-sha256": None, "x-amz-meta-foo": None,
+        "content-type": None,
+        "x-amz-acl": None,
+        "x-amz-checksum-sha256": None,
+        "x-amz-meta-foo": None,
     }
 
 
@@ -373,16 +523,33 @@ def test_a_signed_header_hoisted_into_the_query_is_not_required_again() -> None:
 
 
 def test_boto3_sigv2_url_with_hoisted_headers() -> None:
-    url = boto3_url("us-east-1", signature_version="s3", token=TOKEN, ContentType="image/png", ACL="public-read",
-                    Metadata={"foo": "bar"})
+    url = boto3_url(
+        "us-east-1",
+        signature_version="s3",
+        token=TOKEN,
+        ContentType="image/png",
+        ACL="public-read",
+        Metadata={"foo": "bar"},
+    )
     parsed = parse_presigned_url(url)
-    assert (parsed.version, parsed.algorithm, parsed.service, parsed.region) == ("sigv2", "HmacSHA1", "s3", None)
-    assert (parsed.bucket, parsed.key, parsed.access_key_id) == ("examplebucket", "photos/cat 1+2.png", ACCESS_KEY)
+    assert (parsed.version, parsed.algorithm, parsed.service, parsed.region) == (
+        "sigv2",
+        "HmacSHA1",
+        "s3",
+        None,
+    )
+    assert (parsed.bucket, parsed.key, parsed.access_key_id) == (
+        "examplebucket",
+        "photos/cat 1+2.png",
+        ACCESS_KEY,
+    )
     assert parsed.expires_at == NOW + timedelta(seconds=600)
     assert parsed.required_headers == {"content-type": "image/png"}
     assert parsed.session_token_present is True
     assert TOKEN not in json.dumps(parsed.to_dict())
-    assert {"x-amz-acl", "x-amz-meta-foo", "x-amz-security-token", "content-type"} <= set(parsed.signed_headers)
+    assert {"x-amz-acl", "x-amz-meta-foo", "x-amz-security-token", "content-type"} <= set(
+        parsed.signed_headers
+    )
     assert parsed.signature is not None and len(parsed.signature) == 28
     assert parsed.defects == ()
 
@@ -391,7 +558,9 @@ def test_expiry_instant_and_to_dict() -> None:
     parsed = parse_presigned_url(v4(expires=604800))
     assert parsed.expires_at == datetime(2024, 5, 8, 12, 0, 0, tzinfo=UTC)
     view = parsed.to_dict()
-    assert view["signed_at"] == "2024-05-01T12:00:00Z" and view["expires_at"] == "2024-05-08T12:00:00Z"
+    assert (
+        view["signed_at"] == "2024-05-01T12:00:00Z" and view["expires_at"] == "2024-05-08T12:00:00Z"
+    )
     assert json.loads(json.dumps(view)) == view
     assert isinstance(parsed, PresignedUrl)
 

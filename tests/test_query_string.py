@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from presignlab.errors import PresignedUrlError
 from presignlab.query_string import parse_query, percent_decode
 from presignlab.sigv4 import uri_encode
@@ -32,15 +31,24 @@ def test_plus_is_space_only_when_asked() -> None:
     assert percent_decode("a+b%2B", plus_is_space=True) == "a b+"
 
 
-@pytest.mark.parametrize(("text", "position"), [("%", 0), ("a%2", 1), ("ab%zz", 2), ("%41%4", 3), ("%%41", 0)])
+@pytest.mark.parametrize(
+    ("text", "position"), [("%", 0), ("a%2", 1), ("ab%zz", 2), ("%41%4", 3), ("%%41", 0)]
+)
 def test_broken_escapes_raise_with_the_position(text: str, position: int) -> None:
-    with pytest.raises(PresignedUrlError, match=f"Broken percent-encoding in the key at position {position}:"):
+    with pytest.raises(
+        PresignedUrlError, match=f"Broken percent-encoding in the key at position {position}:"
+    ):
         percent_decode(text, what="the key")
 
 
 def test_parse_query() -> None:
     assert parse_query("a=1&b=&c&&d=x=y&e=%2B+%20&a=2") == [
-        ("a", "1"), ("b", ""), ("c", ""), ("d", "x=y"), ("e", "+  "), ("a", "2"),
+        ("a", "1"),
+        ("b", ""),
+        ("c", ""),
+        ("d", "x=y"),
+        ("e", "+  "),
+        ("a", "2"),
     ]
     assert parse_query("") == []
     assert parse_query("na+me%3D=v") == [("na me=", "v")]

@@ -23,7 +23,6 @@ from botocore.credentials import Credentials
 from botocore.utils import percent_encode
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from presignlab.presigned_url import parse_presigned_url
 from presignlab.query_auth import SentRequest, presign_v2, sigv2_string_to_sign
 from presignlab.sigv2 import SUBRESOURCES
@@ -44,11 +43,15 @@ keys = st.one_of(
 )
 buckets = st.builds(
     lambda a, mid, z: f"{a}{mid}{z}",
-    st.sampled_from(_LOWER_ALNUM), st.text(_LOWER_ALNUM + "-", min_size=1, max_size=18),
+    st.sampled_from(_LOWER_ALNUM),
+    st.text(_LOWER_ALNUM + "-", min_size=1, max_size=18),
     st.sampled_from(_LOWER_ALNUM),
 )
-access_keys = st.builds(lambda p, rest: p + rest, st.sampled_from(["AKIA", "ASIA"]),
-                        st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", min_size=16, max_size=16))
+access_keys = st.builds(
+    lambda p, rest: p + rest,
+    st.sampled_from(["AKIA", "ASIA"]),
+    st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", min_size=16, max_size=16),
+)
 secrets = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=40)
 tokens = st.one_of(
     st.none(),
@@ -60,29 +63,49 @@ epochs = st.integers(min_value=946684800, max_value=4102444800)  # 2000-01-01 ..
 expiries = st.integers(min_value=1, max_value=604800)
 
 _VALUE_CHAR = st.one_of(
-    st.characters(min_codepoint=0x21, max_codepoint=0x7E), st.sampled_from([" ", "\t", "é"]),
+    st.characters(min_codepoint=0x21, max_codepoint=0x7E),
+    st.sampled_from([" ", "\t", "é"]),
 )
 header_values = st.text(_VALUE_CHAR, max_size=16)
 _SIGNED = [
-    "Content-Type", "content-md5", "x-amz-acl", "X-Amz-Meta-Foo", "x-amz-meta-bar",
-    "x-amz-server-side-encryption", "x-amz-storage-class", "x-amz-tagging",
+    "Content-Type",
+    "content-md5",
+    "x-amz-acl",
+    "X-Amz-Meta-Foo",
+    "x-amz-meta-bar",
+    "x-amz-server-side-encryption",
+    "x-amz-storage-class",
+    "x-amz-tagging",
 ]
 _UNSIGNED = ["Content-Encoding", "Cache-Control", "If-None-Match", "Range", "Content-Disposition"]
 header_sets = st.lists(
     st.tuples(st.sampled_from(_SIGNED + _UNSIGNED), header_values),
-    max_size=5, unique_by=lambda p: p[0].lower(),
+    max_size=5,
+    unique_by=lambda p: p[0].lower(),
 )
 #: Sub-resources (in the string to sign) and other operation parameters (not in it).
 sub_resources = st.lists(
     st.one_of(
-        st.tuples(st.sampled_from(["uploads", "acl", "tagging", "versioning", "torrent"]), st.none()),
         st.tuples(
-            st.sampled_from(["uploadId", "partNumber", "versionId", "response-content-type",
-                             "response-content-disposition", "x-id", "prefix"]),
+            st.sampled_from(["uploads", "acl", "tagging", "versioning", "torrent"]), st.none()
+        ),
+        st.tuples(
+            st.sampled_from(
+                [
+                    "uploadId",
+                    "partNumber",
+                    "versionId",
+                    "response-content-type",
+                    "response-content-disposition",
+                    "x-id",
+                    "prefix",
+                ]
+            ),
             st.text(_KEY_CHARS, min_size=1, max_size=12),
         ),
     ),
-    max_size=3, unique_by=lambda p: p[0],
+    max_size=3,
+    unique_by=lambda p: p[0],
 )
 
 
@@ -117,13 +140,26 @@ def _query_text(params: list[tuple[str, str | None]]) -> str:
 
 @settings(max_examples=EXAMPLES)
 @given(
-    method=methods, endpoint=endpoints(), subs=sub_resources, headers=header_sets,
-    access_key=access_keys, secret_key=secrets, token=tokens, now=epochs, expires=expiries,
+    method=methods,
+    endpoint=endpoints(),
+    subs=sub_resources,
+    headers=header_sets,
+    access_key=access_keys,
+    secret_key=secrets,
+    token=tokens,
+    now=epochs,
+    expires=expiries,
 )
 def test_string_to_sign_and_signature_match_botocore(
-    method: str, endpoint: tuple[str, str], subs: list[tuple[str, str | None]],
-    headers: list[tuple[str, str]], access_key: str, secret_key: str, token: str | None,
-    now: int, expires: int,
+    method: str,
+    endpoint: tuple[str, str],
+    subs: list[tuple[str, str | None]],
+    headers: list[tuple[str, str]],
+    access_key: str,
+    secret_key: str,
+    token: str | None,
+    now: int,
+    expires: int,
 ) -> None:
     base, auth_path = endpoint
     url = f"{base}?{_query_text(subs)}" if subs else base
@@ -147,9 +183,15 @@ def test_string_to_sign_and_signature_match_botocore(
     assert parsed.expires_at == dt.datetime.fromtimestamp(now + expires, dt.UTC)
 
     ours = presign_v2(
-        method, url, access_key=access_key, secret_key=secret_key, headers=headers,
-        expires_at=dt.datetime.fromtimestamp(now + expires, dt.UTC), session_token=token,
-        resource_path=resource if virtual else None, hoist_headers=True,
+        method,
+        url,
+        access_key=access_key,
+        secret_key=secret_key,
+        headers=headers,
+        expires_at=dt.datetime.fromtimestamp(now + expires, dt.UTC),
+        session_token=token,
+        resource_path=resource if virtual else None,
+        hoist_headers=True,
     )
     mine = parse_presigned_url(ours)
     assert mine.signature == parsed.signature

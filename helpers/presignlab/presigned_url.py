@@ -88,17 +88,28 @@ class PresignedUrl:
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready view (dates as ISO 8601 with ``Z``); never includes the token's value."""
+
         def iso(value: datetime | None) -> str | None:
             return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
 
         return {
-            "version": self.version, "scheme": self.scheme, "host": self.host,
-            "addressing": self.addressing, "bucket": self.bucket, "key": self.key,
-            "access_key_id": self.access_key_id, "region": self.region, "service": self.service,
-            "algorithm": self.algorithm, "amz_date": self.amz_date,
-            "signed_at": iso(self.signed_at), "expires_in": self.expires_in,
-            "expires_at": iso(self.expires_at), "signed_headers": list(self.signed_headers),
-            "session_token_present": self.session_token_present, "signature": self.signature,
+            "version": self.version,
+            "scheme": self.scheme,
+            "host": self.host,
+            "addressing": self.addressing,
+            "bucket": self.bucket,
+            "key": self.key,
+            "access_key_id": self.access_key_id,
+            "region": self.region,
+            "service": self.service,
+            "algorithm": self.algorithm,
+            "amz_date": self.amz_date,
+            "signed_at": iso(self.signed_at),
+            "expires_in": self.expires_in,
+            "expires_at": iso(self.expires_at),
+            "signed_headers": list(self.signed_headers),
+            "session_token_present": self.session_token_present,
+            "signature": self.signature,
             "required_headers": dict(self.required_headers),
             "defects": [d.__dict__ for d in self.defects],
         }
@@ -124,10 +135,18 @@ def parse_presigned_url(url: str) -> PresignedUrl:
     host = host_header(url.strip())
     path = percent_decode(parts.path or "/", what="the path")
     bucket, key, addressing, host_region = _locate(hostname, path)
-    common = dict(
-        url=url, scheme=parts.scheme, host=host, hostname=hostname, port=port,
-        addressing=addressing, bucket=bucket, key=key, path=path, query=tuple(query),
-    )
+    common = {
+        "url": url,
+        "scheme": parts.scheme,
+        "host": host,
+        "hostname": hostname,
+        "port": port,
+        "addressing": addressing,
+        "bucket": bucket,
+        "key": key,
+        "path": path,
+        "query": tuple(query),
+    }
     if names & set(SIGV4_PARAMETERS):
         return _sigv4(common, query, names)
     if names & set(_SIGV2_PARAMETERS):
@@ -196,10 +215,17 @@ def _aws_endpoint(hostname: str) -> tuple[bool, str | None, str | None]:
     if suffix is None:
         return False, None, None
     labels = hostname[: -len(suffix)].split(".")
-    at = next((i for i in range(len(labels) - 1, -1, -1) if labels[i] == "s3" or labels[i].startswith("s3-")), None)
+    at = next(
+        (
+            i
+            for i in range(len(labels) - 1, -1, -1)
+            if labels[i] == "s3" or labels[i].startswith("s3-")
+        ),
+        None,
+    )
     if at is None:
         return False, None, None
-    left, right = labels[:at], labels[at + 1:]
+    left, right = labels[:at], labels[at + 1 :]
     if right[-1:] == ["vpce"]:
         right = right[:-1]
         left = left[:-1]  # the vpce-... endpoint id, not a bucket
@@ -242,7 +268,9 @@ def _missing_defect(missing: list[str], version: str) -> UrlDefect:
         if version == "sigv4"
         else "Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters"
     )
-    return UrlDefect("missing-auth-parameter", ", ".join(missing), f"Missing {', '.join(missing)}. {message}")
+    return UrlDefect(
+        "missing-auth-parameter", ", ".join(missing), f"Missing {', '.join(missing)}. {message}"
+    )
 
 
 def _sigv4(common: dict, query: list[tuple[str, str]], names: set[str]) -> PresignedUrl:  # type: ignore[type-arg]
@@ -254,39 +282,61 @@ def _sigv4(common: dict, query: list[tuple[str, str]], names: set[str]) -> Presi
     sig = values.get("X-Amz-Signature")
     if sig is not None and not _HEX64.match(sig):
         if _HEX64.match(sig.lower()):
-            defects.append(UrlDefect(
-                "malformed-signature", "X-Amz-Signature",
-                "X-Amz-Signature is upper-case hex; SigV4 signers write lower-case hex and S3 "
-                "compares the signature as text, so expect SignatureDoesNotMatch. Something changed "
-                "the URL's case after signing: use the URL exactly as the signer returned it.",
-            ))
+            defects.append(
+                UrlDefect(
+                    "malformed-signature",
+                    "X-Amz-Signature",
+                    "X-Amz-Signature is upper-case hex; SigV4 signers write lower-case hex and S3 "
+                    "compares the signature as text, so expect SignatureDoesNotMatch. Something changed "
+                    "the URL's case after signing: use the URL exactly as the signer returned it.",
+                )
+            )
         else:
             raise PresignedUrlError(_bad_v4_signature(sig))
     cred = _credential(values.get("X-Amz-Credential"), defects)
     amz_date = values.get("X-Amz-Date")
     signed_at = parse_amz_date(amz_date) if amz_date is not None else None
     if amz_date is not None and signed_at is None:
-        defects.append(UrlDefect(
-            "malformed-date", "X-Amz-Date",
-            "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"",
-        ))
+        defects.append(
+            UrlDefect(
+                "malformed-date",
+                "X-Amz-Date",
+                "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"",
+            )
+        )
     expires_in = _expires(values.get("X-Amz-Expires"), defects)
     signed = tuple(h for h in (values.get("X-Amz-SignedHeaders") or "").split(";") if h)
     if "X-Amz-SignedHeaders" in values and "host" not in signed:
-        defects.append(UrlDefect(
-            "malformed-signed-headers", "X-Amz-SignedHeaders",
-            "X-Amz-SignedHeaders must include host.",
-        ))
-    expires_at = signed_at + timedelta(seconds=expires_in) if signed_at and expires_in is not None else None
+        defects.append(
+            UrlDefect(
+                "malformed-signed-headers",
+                "X-Amz-SignedHeaders",
+                "X-Amz-SignedHeaders must include host.",
+            )
+        )
+    expires_at = (
+        signed_at + timedelta(seconds=expires_in) if signed_at and expires_in is not None else None
+    )
     auth = {p.lower() for p in SIGV4_PARAMETERS} | {"x-amz-security-token"}
     hoisted = {n.lower() for n, _ in query} - auth  # signed headers S3 also reads from the query
     required: dict[str, str | None] = {h: None for h in signed if h != "host" and h not in hoisted}
     return PresignedUrl(
-        **common, version="sigv4", algorithm=values.get("X-Amz-Algorithm"),
-        access_key_id=cred[0], credential_date=cred[1], region=cred[2], service=cred[3],
-        amz_date=amz_date, signed_at=signed_at, expires_in=expires_in, expires_at=expires_at,
-        signed_headers=signed, session_token_present="X-Amz-Security-Token" in values,
-        signature=sig, required_headers=required, defects=tuple(defects),
+        **common,
+        version="sigv4",
+        algorithm=values.get("X-Amz-Algorithm"),
+        access_key_id=cred[0],
+        credential_date=cred[1],
+        region=cred[2],
+        service=cred[3],
+        amz_date=amz_date,
+        signed_at=signed_at,
+        expires_in=expires_in,
+        expires_at=expires_at,
+        signed_headers=signed,
+        session_token_present="X-Amz-Security-Token" in values,
+        signature=sig,
+        required_headers=required,
+        defects=tuple(defects),
     )
 
 
@@ -304,19 +354,25 @@ def _credential(value: str | None, defects: list[UrlDefect]) -> tuple[str | None
         return (None, None, None, None)
     parts = value.split("/")
     if len(parts) != 5 or not all(parts):
-        defects.append(UrlDefect(
-            "malformed-credential", "X-Amz-Credential",
-            "Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting "
-            "\"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".",
-        ))
+        defects.append(
+            UrlDefect(
+                "malformed-credential",
+                "X-Amz-Credential",
+                "Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting "
+                '"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".',
+            )
+        )
         return (parts[0] or None, None, None, None)
     akid, date, region, service, terminator = parts
     if not re.fullmatch(r"\d{8}", date) or terminator != "aws4_request":
-        defects.append(UrlDefect(
-            "malformed-credential", "X-Amz-Credential",
-            f"The credential scope {date}/{region}/{service}/{terminator} is not "
-            "YYYYMMDD/REGION/SERVICE/aws4_request.",
-        ))
+        defects.append(
+            UrlDefect(
+                "malformed-credential",
+                "X-Amz-Credential",
+                f"The credential scope {date}/{region}/{service}/{terminator} is not "
+                "YYYYMMDD/REGION/SERVICE/aws4_request.",
+            )
+        )
     return (akid, date, region, service)
 
 
@@ -324,15 +380,21 @@ def _expires(value: str | None, defects: list[UrlDefect]) -> int | None:
     if value is None:
         return None
     if not re.fullmatch(r"-?\d{1,12}", value):
-        defects.append(UrlDefect("malformed-expires", "X-Amz-Expires", "X-Amz-Expires should be a number"))
+        defects.append(
+            UrlDefect("malformed-expires", "X-Amz-Expires", "X-Amz-Expires should be a number")
+        )
         return None
     number = int(value)
     if number < 0:
-        defects.append(UrlDefect("malformed-expires", "X-Amz-Expires", "X-Amz-Expires must be non-negative"))
+        defects.append(
+            UrlDefect("malformed-expires", "X-Amz-Expires", "X-Amz-Expires must be non-negative")
+        )
     return number
 
 
-def _sigv2(common: dict, query: list[tuple[str, str]], names: set[str], region: str | None) -> PresignedUrl:  # type: ignore[type-arg]
+def _sigv2(
+    common: dict, query: list[tuple[str, str]], names: set[str], region: str | None
+) -> PresignedUrl:  # type: ignore[type-arg]
     values = {n: v for n, v in reversed(query)}
     defects: list[UrlDefect] = []
     missing = [p for p in ("Signature", "Expires", "AWSAccessKeyId") if p not in names]
@@ -344,7 +406,13 @@ def _sigv2(common: dict, query: list[tuple[str, str]], names: set[str], region: 
         if re.fullmatch(r"\d{1,12}", raw):
             expires_at = datetime.fromtimestamp(int(raw), UTC)
         else:
-            defects.append(UrlDefect("malformed-expires", "Expires", "Expires must be a number of seconds since 1970."))
+            defects.append(
+                UrlDefect(
+                    "malformed-expires",
+                    "Expires",
+                    "Expires must be a number of seconds since 1970.",
+                )
+            )
     sig = values.get("Signature")
     if sig is not None and not re.fullmatch(r"[A-Za-z0-9+/ ]{27}=", sig):
         raise PresignedUrlError(
@@ -352,18 +420,33 @@ def _sigv2(common: dict, query: list[tuple[str, str]], names: set[str], region: 
             f"{len(sig)}. The URL looks truncated or edited: copy the whole URL again."
         )
     if sig is not None and " " in sig:
-        defects.append(UrlDefect(
-            "malformed-signature", "Signature",
-            "The Signature contains a space: a '+' of the base64 signature was not percent-encoded "
-            "as %2B, and S3 reads a bare '+' in a query string as a space, so expect "
-            "SignatureDoesNotMatch. Encode '+' as %2B (botocore does) or use the URL exactly as "
-            "the signer returned it.",
-        ))
+        defects.append(
+            UrlDefect(
+                "malformed-signature",
+                "Signature",
+                "The Signature contains a space: a '+' of the base64 signature was not percent-encoded "
+                "as %2B, and S3 reads a bare '+' in a query string as a space, so expect "
+                "SignatureDoesNotMatch. Encode '+' as %2B (botocore does) or use the URL exactly as "
+                "the signer returned it.",
+            )
+        )
     required = {n.lower(): v for n, v in query if n.lower() in ("content-type", "content-md5")}
     return PresignedUrl(
-        **common, version="sigv2", algorithm="HmacSHA1", access_key_id=values.get("AWSAccessKeyId"),
-        region=region, service="s3", expires_at=expires_at, signature=sig,
+        **common,
+        version="sigv2",
+        algorithm="HmacSHA1",
+        access_key_id=values.get("AWSAccessKeyId"),
+        region=region,
+        service="s3",
+        expires_at=expires_at,
+        signature=sig,
         session_token_present="x-amz-security-token" in {n.lower() for n in names},
-        signed_headers=tuple(sorted(["content-md5", "content-type"] + [n.lower() for n in names if n.lower().startswith("x-amz-")])),
-        required_headers=required, defects=tuple(defects),
+        signed_headers=tuple(
+            sorted(
+                ["content-md5", "content-type"]
+                + [n.lower() for n in names if n.lower().startswith("x-amz-")]
+            )
+        ),
+        required_headers=required,
+        defects=tuple(defects),
     )

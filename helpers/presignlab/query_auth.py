@@ -39,9 +39,7 @@ class SentRequest:
     headers: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def to_url(
-        cls, url: str, method: str = "GET", headers: sigv4.HeaderPairs = ()
-    ) -> SentRequest:
+    def to_url(cls, url: str, method: str = "GET", headers: sigv4.HeaderPairs = ()) -> SentRequest:
         """The request sent to ``url``; a ``Host`` header in ``headers`` overrides the URL's host."""
         parts = urlsplit(url)
         pairs = sigv4.header_pairs(headers)
@@ -90,10 +88,17 @@ def host_header(url: str) -> str:
 
 
 #: SigV4 query authentication parameters (lower-cased): never values of signed headers.
-_AUTH_PARAMS = frozenset({
-    "x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-expires", "x-amz-signedheaders",
-    "x-amz-signature", "x-amz-security-token",
-})
+_AUTH_PARAMS = frozenset(
+    {
+        "x-amz-algorithm",
+        "x-amz-credential",
+        "x-amz-date",
+        "x-amz-expires",
+        "x-amz-signedheaders",
+        "x-amz-signature",
+        "x-amz-security-token",
+    }
+)
 
 
 def _signed_values(request: SentRequest, signed: Sequence[str]) -> list[tuple[str, str]]:
@@ -131,7 +136,9 @@ def sigv4_canonical_request(
 
 def sigv4_string_to_sign(canonical: str, amz_date: str, region: str, service: str = "s3") -> str:
     """The SigV4 string to sign for a canonical request dated ``amz_date``."""
-    return sigv4.string_to_sign(amz_date, sigv4.credential_scope(amz_date, region, service), canonical)
+    return sigv4.string_to_sign(
+        amz_date, sigv4.credential_scope(amz_date, region, service), canonical
+    )
 
 
 def sigv2_string_to_sign(request: SentRequest, resource_path: str, expires: str) -> str:
@@ -143,7 +150,9 @@ def sigv2_string_to_sign(request: SentRequest, resource_path: str, expires: str)
     """
     amz = [(n, v) for n, v in request.headers if n.lower().startswith("x-amz-")]
     sent = {n.lower() for n, _ in amz}
-    amz += [(n, v) for n, v in request.query if n.lower().startswith("x-amz-") and n.lower() not in sent]
+    amz += [
+        (n, v) for n, v in request.query if n.lower().startswith("x-amz-") and n.lower() not in sent
+    ]
     return sigv2.string_to_sign_v2(
         request.method,
         expires,
@@ -192,7 +201,9 @@ def presign_v4(
     query = parse_query(parts.query) + params
     request = SentRequest.to_url(url, method, pairs)
     request = SentRequest(request.method, request.host, request.path, tuple(query), request.headers)
-    to_sign = sigv4_string_to_sign(sigv4_canonical_request(request, signed), amz_date, region, service)
+    to_sign = sigv4_string_to_sign(
+        sigv4_canonical_request(request, signed), amz_date, region, service
+    )
     sig = sigv4.signature(sigv4.signing_key(secret_key, amz_date, region, service), to_sign)
     encoded = "&".join(f"{sigv4.uri_encode(n)}={sigv4.uri_encode(v)}" for n, v in params)
     joined = f"{parts.query}&{encoded}" if parts.query else encoded
@@ -225,7 +236,8 @@ def presign_v2(
     extra: list[tuple[str, str]] = []
     if hoist_headers:
         extra += [
-            (n.lower(), v) for n, v in pairs
+            (n.lower(), v)
+            for n, v in pairs
             if n.lower().startswith("x-amz-") or n.lower() in ("content-type", "content-md5")
         ]
     if session_token is not None:
