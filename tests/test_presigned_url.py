@@ -10,6 +10,8 @@ import boto3
 import botocore.auth
 import pytest
 from botocore.config import Config
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from presignlab.errors import PresignedUrlError
 from presignlab.presigned_url import (
     MAX_URL_LENGTH,
@@ -573,3 +575,37 @@ def test_parse_amz_date() -> None:
     assert parse_amz_date("20240501T120000Z") == NOW
     assert parse_amz_date("20240230T120000Z") is None
     assert parse_amz_date("") is None
+
+
+# --- robustness: nothing but PresignedUrlError escapes ------------------------------------------
+
+_URL_CHARS = st.one_of(
+    st.sampled_from(list(":/?#[]@!$&'()*+,;=%-._~ \n\t") + ["%2", "%zz", "%C3", "X-Amz-", "="]),
+    st.characters(codec="utf-8", exclude_categories=("Cs",)),
+)
+
+
+def _read_or_refuse(text: str) -> None:
+    try:
+        parsed = parse_presigned_url(text)
+    except PresignedUrlError as exc:
+        assert str(exc)
+    else:
+        assert parsed.version in ("sigv4", "sigv2")
+        json.dumps(parsed.to_dict())
+
+
+@settings(max_examples=500)
+@given(st.lists(_URL_CHARS, max_size=40).map("".join))
+def test_arbitrary_text_is_read_or_refused_with_presigned_url_error(text: str) -> None:
+    _read_or_refuse(text)
+    _read_or_refuse(f"https://b.s3.amazonaws.com/{text}?X-Amz-Algorithm={text}")
+
+
+@settings(max_examples=500)
+@given(st.integers(min_value=0, max_value=400), st.lists(_URL_CHARS, max_size=4).map("".join))
+def test_edited_boto3_urls_are_read_or_refused(at: int, insert: str) -> None:
+    url = v4(headers={"Content-Type": "a/b"}, session_token=TOKEN)
+    at = min(at, len(url))
+    _read_or_refuse(url[:at] + insert + url[at:])
+    _read_or_refuse(url[:at])
