@@ -305,6 +305,10 @@ def test_canonical_request_and_signature_match_botocore(
     parsed = parse_presigned_url(theirs)
     sent = SentRequest.to_url(theirs, method, headers)
     assert sigv4_canonical_request(sent, parsed.signed_headers) == their_canonical
+    # and the parser reads botocore's URL back
+    assert (parsed.key, parsed.region, parsed.expires_in) == (endpoint[1], region, expires)
+    assert parsed.session_token_present == (token is not None) and parsed.defects == ()
+    assert set(parsed.required_headers) == {n.lower() for n, _ in headers}
 
     ours = presign_v4(
         method, url, headers=headers, session_token=token, now=now.replace(tzinfo=dt.UTC), **signing
