@@ -59,11 +59,37 @@ def backend_app(service: str) -> WsgiApp:
         if app is None:
             from moto.moto_server.werkzeug_app import create_backend_app
 
+            if service == "s3":
+                _leave_bucket_policies_to_us()
             flask_app = create_backend_app(service)  # type: ignore[arg-type]
             flask_app.logger.disabled = True
             app = flask_app
             _apps[service] = app
         return app
+
+
+def _leave_bucket_policies_to_us() -> None:
+    """Stop moto from denying object requests on its own reading of the bucket policy.
+
+    moto evaluates a bucket policy's Deny statements ignoring their conditions, so a Deny that
+    applies only without ``x-amz-server-side-encryption`` refused the request that sends it,
+    with an empty 403. :func:`~presignlab.locals3.authz.authorize` has already evaluated the
+    policy (conditions included) when a request reaches moto, so moto's DENIED becomes NEUTRAL;
+    its ALLOWED is kept, because moto needs it to serve an anonymous read of a private object.
+    """
+    from moto.iam.access_control import PermissionResult
+    from moto.s3.models import FakeBucket
+
+    original = FakeBucket.get_permission
+    if getattr(original, "_presignlab", False):
+        return
+
+    def get_permission(self: Any, action: str, resource: str) -> Any:
+        result = original(self, action, resource)
+        return PermissionResult.NEUTRAL if result == PermissionResult.DENIED else result
+
+    get_permission._presignlab = True  # type: ignore[attr-defined]
+    FakeBucket.get_permission = get_permission  # type: ignore[method-assign]
 
 
 def reset_state() -> None:
