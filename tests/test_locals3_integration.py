@@ -138,3 +138,55 @@ def test_if_none_match_on_existing_object(local_s3: LocalS3) -> None:
     answer = requests.put(url, data=b"second", headers={"If-None-Match": "*"}, timeout=10)
     assert answer.status_code == 412 and error_code(answer.content) == "PreconditionFailed"
     assert s3.get_object(Bucket=BUCKET, Key="once.txt")["Body"].read() == b"first"
+
+
+def test_malformed_bucket_policy_is_refused(local_s3: LocalS3) -> None:
+    s3 = local_s3.client()
+    s3.create_bucket(Bucket=BUCKET)
+    try:
+        s3.put_bucket_policy(Bucket=BUCKET, Policy="not a policy")
+    except s3.exceptions.ClientError as exc:
+        assert exc.response["Error"]["Code"] == "MalformedPolicy"
+    else:  # pragma: no cover - the assertion below explains the failure
+        raise AssertionError("a malformed bucket policy was accepted")
+
+
+def test_repeated_create_bucket_keeps_the_owners_changes(local_s3: LocalS3) -> None:
+    s3 = local_s3.client()
+    s3.create_bucket(Bucket=BUCKET)
+    s3.delete_public_access_block(Bucket=BUCKET)
+    s3.create_bucket(Bucket=BUCKET)  # us-east-1 answers 200 to its owner
+    try:
+        s3.get_public_access_block(Bucket=BUCKET)
+    except s3.exceptions.ClientError as exc:
+        assert exc.response["Error"]["Code"] == "NoSuchPublicAccessBlockConfiguration"
+    else:  # pragma: no cover
+        raise AssertionError("the second CreateBucket restored Block Public Access")
+
+
+def test_presigned_post_acl_field_is_authorized_like_a_header(local_s3: LocalS3) -> None:
+    s3 = local_s3.client()
+    s3.create_bucket(Bucket=BUCKET)
+    post = s3.generate_presigned_post(
+        BUCKET, "form/a.txt", Fields={"acl": "public-read"}, Conditions=[{"acl": "public-read"}]
+    )
+    answer = requests.post(
+        post["url"], data=post["fields"], files={"file": ("a.txt", b"x")}, timeout=10
+    )
+    assert answer.status_code == 400
+    assert error_code(answer.content) == "AccessControlListNotSupported"
+    assert "Contents" not in s3.list_objects_v2(Bucket=BUCKET)
+
+
+def test_presigned_post_201_gives_an_absolute_location(local_s3: LocalS3) -> None:
+    s3 = local_s3.client()
+    s3.create_bucket(Bucket=BUCKET)
+    post = s3.generate_presigned_post(
+        BUCKET, "form/b.txt", Fields={"success_action_status": "201"},
+        Conditions=[{"success_action_status": "201"}],
+    )  # fmt: skip
+    answer = requests.post(
+        post["url"], data=post["fields"], files={"file": ("b.txt", b"x")}, timeout=10
+    )
+    assert answer.status_code == 201
+    assert answer.headers["Location"] == f"{local_s3.endpoint_url}/{BUCKET}/form/b.txt"

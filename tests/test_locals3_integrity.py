@@ -221,7 +221,7 @@ def test_trailer_checksum() -> None:
 def test_current_etag_from_moto() -> None:
     import boto3
     from moto import mock_aws
-    from presignlab.locals3.integrity import current_etag
+    from presignlab.locals3.moto_glue import object_etag as current_etag
 
     with mock_aws():
         client = boto3.client("s3", region_name="us-east-1")

@@ -92,7 +92,7 @@ def post(
     seen: list[tuple[Principal | None, str]] | None = None,
     **kwargs: Any,
 ) -> Any:
-    def authorize(principal: Principal | None, key: str) -> None:
+    def authorize(principal: Principal | None, key: str, fields: Any) -> None:
         if seen is not None:
             seen.append((principal, key))
 
@@ -455,7 +455,7 @@ def test_signature_checked_before_policy_expiry(s3: Any) -> None:
 
 
 def test_authorize_can_refuse(s3: Any) -> None:
-    def deny(principal: Principal | None, key: str) -> None:
+    def deny(principal: Principal | None, key: str, fields: Any) -> None:
         raise S3Error(403, "AccessDenied", "Access Denied")
 
     body = encode(presigned())

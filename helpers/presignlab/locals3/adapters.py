@@ -7,8 +7,9 @@ their interfaces can evolve without touching the pipeline. No logic of theirs is
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
+from urllib.parse import quote
 
 from ..query_auth import SentRequest
 from . import authz, cors, integrity, moto_glue, post_object
@@ -76,21 +77,29 @@ def post_upload(
     """Handle a presigned POST form upload end to end (authorization through :mod:`.authz`)."""
     bucket = req.bucket or ""
 
-    def authorize(principal: Principal | None, key: str) -> None:
-        as_put = SentRequest("POST", req.sent.host, f"/{bucket}/{key}", (), req.sent.headers)
+    def authorize(principal: Principal | None, key: str, fields: Sequence[tuple[str, str]]) -> None:
+        # The form's ``acl`` field acts as the x-amz-acl header would on a PUT.
+        acl = [("x-amz-acl", v) for n, v in fields if n.lower() == "acl"]
+        as_post = SentRequest("POST", req.sent.host, f"/{bucket}/{key}", (), (*req.sent.headers, *acl))
+        sigv4 = any(n.lower() == "x-amz-signature" for n, _ in fields)
         authz.authorize(
             principal,
-            as_put,
+            as_post,
             bucket=bucket,
             key=key,
             account_id=ctx.account_id,
-            scheme="sigv4-post" if principal is not None else "anonymous",
+            scheme="anonymous" if principal is None else ("sigv4-post" if sigv4 else "sigv2-post"),
             now=ctx.now,
         )
+
+    def location_for(key: str) -> str:
+        path = f"/{quote(key)}" if req.virtual_host else f"/{quote(bucket)}/{quote(key)}"
+        return f"{environ.get('wsgi.url_scheme', 'http')}://{req.sent.host}{path}"
 
     result = post_object.handle_post(
         environ["wsgi.input"], req.header("content-type"), req.content_length, bucket=bucket,
         store=ctx.store, now=ctx.now, authorize=authorize, account_id=ctx.account_id,
+        location_for=location_for,
     )  # fmt: skip
     headers = [
         *result.headers,

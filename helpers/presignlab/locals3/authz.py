@@ -219,12 +219,12 @@ def _check_block_public(
         text = (body or b"").decode("utf-8", "replace") if op.name.endswith("Acl") else ""
         if acl_is_public(acl_headers(request)) or "/groups/global/" in text:
             raise access_denied_error()
-    if op.name == "PutBucketPolicy" and state.block.block_public_policy and body:
+    if op.name == "PutBucketPolicy" and body is not None:
         try:
             proposed = parse_bucket_policy(body, state.name)
-        except PolicyError:
-            return
-        if policy_is_public(proposed):
+        except PolicyError as exc:
+            raise S3Error(400, "MalformedPolicy", str(exc)) from exc
+        if state.block.block_public_policy and policy_is_public(proposed):
             raise access_denied_error()
 
 

@@ -51,7 +51,6 @@ __all__ = [
     "DigestSpec",
     "check_preconditions",
     "check_put_headers",
-    "current_etag",
 ]
 
 CHECKSUM_PREFIX = "x-amz-checksum-"
@@ -161,15 +160,6 @@ def check_preconditions(headers: HeaderPairs, *, key: str, current_etag: str | N
         raise S3Error(
             412, "PreconditionFailed", PRECONDITION_MESSAGE, (("Condition", "If-None-Match"),)
         )
-
-
-def current_etag(account_id: str, bucket: str, key: str) -> str | None:
-    """The quoted ETag of the current version of ``key`` in moto; None if absent or deleted."""
-    from moto.s3.models import FakeKey, s3_backends
-
-    found = s3_backends[account_id]["aws"].buckets.get(bucket)
-    latest = None if found is None else found.keys.get(key)
-    return str(latest.etag) if isinstance(latest, FakeKey) else None
 
 
 class BodyVerifier:

@@ -134,10 +134,9 @@ def sts_backends_for(account_id: str) -> Any:
 
 def object_etag(account_id: str, bucket: str, key: str) -> str | None:
     """The ETag of the current version of ``bucket/key``, or None when there is none."""
+    from moto.s3.models import FakeKey
+
     found = _s3_backend(account_id).buckets.get(bucket)
-    if found is None:
-        return None
-    current = found.keys.get(key)
-    if current is None or getattr(current, "is_delete_marker", False):
-        return None
-    return str(current.etag)
+    current = None if found is None else found.keys.get(key)
+    # A versioned bucket's latest entry may be a delete marker, which has no ETag.
+    return str(current.etag) if isinstance(current, FakeKey) else None

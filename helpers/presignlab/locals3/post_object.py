@@ -64,7 +64,9 @@ _STORED_FIELDS = {
     "expires": "Expires",
 }
 
-Authorize = Callable[[Principal | None, str], None]
+#: ``authorize(principal, key, fields)``: the server's IAM/bucket-policy check for s3:PutObject;
+#: ``fields`` are the form fields as sent (it reads ``acl`` and the signature version from them).
+Authorize = Callable[[Principal | None, str, Sequence[tuple[str, str]]], None]
 
 
 @dataclass(frozen=True)
@@ -211,7 +213,7 @@ def handle_post(
             check_conditions(policy, fields, bucket=bucket, file_size=size)
             check_extra_fields(policy, fields)
         key = _final_key(form_field(fields, "key") or "", reader.file_name)
-        authorize(None if credential is None else credential.principal, key)
+        authorize(None if credential is None else credential.principal, key, fields)
         stored = _store(account_id, bucket, key, spool, fields)
     location = location_for(key) if location_for else f"/{quote(bucket)}/{quote(key)}"
     return _answer(

@@ -150,9 +150,10 @@ def handle_s3(
         return adapters.post_upload(environ, req, ctx, start_response)
     if sent.method == "PUT" and req.key and req.content_length is None and not req.chunked_transfer:
         raise missing_content_length()
+    region = moto_glue.bucket_region(ctx.account_id, req.bucket)
     auth = authenticate(
         sent,
-        bucket_region=moto_glue.bucket_region(ctx.account_id, req.bucket),
+        bucket_region=region,
         store=ctx.store,
         now=ctx.now,
         resource_path=_resource_path(req),
@@ -174,13 +175,10 @@ def handle_s3(
         if spooled is not None:
             spooled[0].close()
     headers = answer.headers + adapters.cors_response_headers(req, ctx)
-    if (
-        sent.method == "PUT"
-        and req.bucket
-        and not req.key
-        and not sent.query
-        and answer.code == 200
-    ):
+    created = sent.method == "PUT" and req.bucket and not req.key and not sent.query
+    if created and region is None and answer.code == 200:
+        # Only a bucket that did not exist gets AWS's defaults; a repeated CreateBucket in
+        # us-east-1 (200, "already owned by you") must not undo the owner's later changes.
         adapters.new_bucket_defaults(ctx.account_id, req.bucket)
     start_response(answer.status, headers)
     return answer.body
