@@ -20,10 +20,10 @@ from typing import Any, NoReturn
 
 from .engine import DEFAULT_METHOD, Diagnosis, diagnose
 from .error_body import MAX_ERROR_BODY
+from .redact import redact
 
 __all__ = ["register", "run"]
 
-_REDACTED = "[secret key]"
 
 
 class _Invalid(Exception):
@@ -66,19 +66,6 @@ def _error_xml(path: str | None) -> bytes | None:
         ) from exc
 
 
-def _redact(value: Any, secret: str | None) -> Any:
-    """Replace the secret wherever it might appear (it should appear nowhere; this is a second guard)."""
-    if not secret or len(secret) < 8:
-        return value
-    if isinstance(value, str):
-        return value.replace(secret, _REDACTED)
-    if isinstance(value, dict):
-        return {k: _redact(v, secret) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_redact(v, secret) for v in value]
-    return value
-
-
 def _emit(text: str) -> None:
     encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
     print(text.encode(encoding, "backslashreplace").decode(encoding))
@@ -87,10 +74,10 @@ def _emit(text: str) -> None:
 def _output(result: Diagnosis, args: argparse.Namespace) -> int:
     secret = getattr(args, "secret_key", None)
     if args.json:
-        _emit(json.dumps(_redact(result.to_dict(), secret), indent=2))
+        _emit(json.dumps(redact(result.to_dict(), secret=secret), indent=2))
     else:
         color = {"always": True, "never": False}.get(getattr(args, "color", "auto"))
-        _emit(_redact(result.to_text(color=color), secret))
+        _emit(redact(result.to_text(color=color), secret=secret))
     return result.exit_status
 
 

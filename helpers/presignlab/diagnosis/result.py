@@ -9,6 +9,7 @@ from ..presigned_url import PresignedUrl
 from .compare import Comparison
 from .error_body import S3ErrorBody
 from .findings import Finding
+from .redact import redact, token_forms
 from .render import wants_color
 
 __all__ = ["DEFAULT_METHOD", "EXIT_STATUS", "Diagnosis"]
@@ -47,8 +48,14 @@ class Diagnosis:
         """0 ok, 1 problems, 2 invalid input."""
         return EXIT_STATUS[self.verdict]
 
+    def _tokens(self) -> list[str]:
+        return token_forms(self.url.query) if self.url else []
+
     def to_dict(self) -> dict[str, object]:
-        """The JSON object of ``presignlab diagnose --json``."""
+        """The JSON object of ``presignlab diagnose --json`` (session tokens masked)."""
+        return redact(self._raw_dict(), tokens=self._tokens())  # type: ignore[no-any-return]
+
+    def _raw_dict(self) -> dict[str, object]:
         return {
             "verdict": self.verdict,
             "findings": [f.to_dict() for f in self.findings],
@@ -67,6 +74,9 @@ class Diagnosis:
 
     def to_text(self, *, color: bool | None = None) -> str:
         """Human output: verdict, each finding with its fix, the comparison, the signatures."""
+        return redact(self._raw_text(color), tokens=self._tokens())  # type: ignore[no-any-return]
+
+    def _raw_text(self, color: bool | None) -> str:
         colored = wants_color(color)
         if self.verdict == "invalid-input":
             return f"invalid input: {self.error}"
@@ -87,6 +97,9 @@ class Diagnosis:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
+        return redact(self._raw_html(), tokens=self._tokens())  # type: ignore[no-any-return]
+
+    def _raw_html(self) -> str:
         if self.verdict == "invalid-input":
             return f"<p><b>invalid input</b>: {html.escape(self.error or '')}</p>"
         rows = "".join(
