@@ -6,12 +6,32 @@ The public API, re-exported from the modules named after what they do:
 - :mod:`presignlab.presigned_url`: reading a presigned URL;
 - :mod:`presignlab.query_auth`: what S3 computes for a request sent to one, and presigning;
 - :mod:`presignlab.clock`: the controllable clock;
-- :mod:`presignlab.errors`: the exception tree.
+- :mod:`presignlab.errors`: the exception tree;
+- :mod:`presignlab.diagnosis`: error bodies, canonical-request comparison, ``diagnose``;
+- :mod:`presignlab.locals3`: the strict local S3 (``LocalS3``).
 """
 
 from __future__ import annotations
 
 from .clock import Clock
+from .diagnosis import (
+    CODES,
+    FINDING_CODES,
+    CanonicalRequestParts,
+    Comparison,
+    Diagnosis,
+    Difference,
+    Finding,
+    FindingCode,
+    S3ErrorBody,
+    actual_canonical_request,
+    compare_canonical_requests,
+    compare_sigv2_strings_to_sign,
+    diagnose,
+    expected_canonical_request,
+    parse_canonical_request,
+    parse_error_body,
+)
 from .errors import (
     AccessDenied,
     ErrorBodyError,
@@ -21,6 +41,8 @@ from .errors import (
     SignatureMismatch,
     TargetError,
 )
+from .locals3.http_server import ServerBindError
+from .locals3.server import LocalS3
 from .presigned_url import PresignedUrl, UrlDefect, parse_presigned_url
 from .query_auth import (
     SentRequest,
@@ -48,21 +70,39 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AccessDenied",
+    "CODES",
+    "CanonicalRequestParts",
     "Clock",
+    "Comparison",
+    "Diagnosis",
+    "Difference",
     "ErrorBodyError",
+    "FINDING_CODES",
+    "Finding",
+    "FindingCode",
+    "LocalS3",
     "PresignLabError",
     "PresignedUrl",
     "PresignedUrlError",
+    "S3ErrorBody",
     "S3RequestError",
     "SentRequest",
+    "ServerBindError",
     "SignatureMismatch",
     "TargetError",
     "UrlDefect",
+    "actual_canonical_request",
     "canonical_headers",
     "canonical_query_string",
     "canonical_request",
     "canonical_uri",
+    "compare_canonical_requests",
+    "compare_sigv2_strings_to_sign",
     "credential_scope",
+    "diagnose",
+    "expected_canonical_request",
+    "parse_canonical_request",
+    "parse_error_body",
     "parse_presigned_url",
     "payload_hash",
     "presign_v2",
