@@ -223,6 +223,9 @@ def case_signed_header_missing() -> None:
         "signed-header-missing",
         "suspected",
     )
+    # with the secret the search cannot guess the value "bar", yet the missing header stays first
+    meta = diagnose(v4(headers={"x-amz-meta-foo": "bar"}), secret_key=SECRET_KEY, now=SOON)
+    assert meta.codes == ["signed-header-missing", "signature-mismatch-unexplained"]
 
 
 def case_signed_header_value_mismatch() -> None:

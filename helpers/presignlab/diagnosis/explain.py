@@ -19,7 +19,7 @@ from .compare import (
     parse_canonical_request,
 )
 from .error_body import S3ErrorBody
-from .findings import CONFIRMED, REPORTED, SIGNATURE_CODES, Finding, finding
+from .findings import CONFIRMED, REPORTED, SIGNATURE_CODES, SUSPECTED, Finding, finding
 from .search import Signed, Signer, search
 
 __all__ = ["explain_from_body", "explain_with_secret"]
@@ -101,7 +101,8 @@ def explain_with_secret(
                 "signature-mismatch-unexplained",
                 "No single change to the request reproduces the "
                 "URL's signature, and the request does not match the URL (see the other findings).",
-                strength=CONFIRMED,
+                # ranked after those findings: they name the cause, this only says the search failed
+                strength=SUSPECTED,
             )
         ], None
     stripped = signer.stripped()
