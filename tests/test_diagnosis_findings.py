@@ -248,6 +248,11 @@ def case_query_tampered() -> None:
     result = diagnose(url, headers=PNG, secret_key=SECRET_KEY, now=SOON)
     _top(result, "query-tampered", "confirmed")
     assert "x-id" in result.findings[0].message
+    # an expiry edited after signing (to extend the URL) is found, not blamed on the secret
+    longer = v4(expires=600).replace("X-Amz-Expires=600", "X-Amz-Expires=3600")
+    edited = diagnose(longer, secret_key=SECRET_KEY, now=SOON)
+    _top(edited, "query-tampered", "confirmed")
+    assert "X-Amz-Expires=600" in edited.findings[0].message
 
 
 def case_path_mismatch() -> None:

@@ -3,9 +3,10 @@
 Each :class:`Candidate` is a request (and region) the signer may have signed instead of the
 one S3 received, with the finding code it would prove: the signer's method; each signed
 header absent, at the value sent or at a common value (:data:`COMMON_VALUES`); each query
-parameter removed; the path with ``+``/space swapped, encoded once more or decoded once more;
-the host with or without a port, path-style versus virtual-hosted; every commercial AWS
-region (:data:`AWS_REGIONS`).
+parameter removed; an edited expiry put back at a common value (:data:`COMMON_EXPIRES`); the
+path with ``+``/space swapped, encoded once more or decoded once more; the host with or
+without a port, path-style versus virtual-hosted; every commercial AWS region
+(:data:`AWS_REGIONS`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from ..presigned_url import PresignedUrl
 from ..query_auth import SentRequest
 from ..query_string import percent_decode
 
-__all__ = ["AWS_REGIONS", "COMMON_VALUES", "METHODS", "Candidate", "candidates"]
+__all__ = ["AWS_REGIONS", "COMMON_EXPIRES", "COMMON_VALUES", "METHODS", "Candidate", "candidates"]
 
 #: Commercial AWS regions (partition ``aws``), as botocore 1.44 lists them for S3.
 AWS_REGIONS = (
@@ -59,6 +60,8 @@ AWS_REGIONS = (
     "sa-east-1",
 )
 METHODS = ("PUT", "GET", "POST", "HEAD", "DELETE", "OPTIONS", "PATCH")
+#: Expiries (seconds) signers commonly choose; tried when X-Amz-Expires (or Expires) was edited.
+COMMON_EXPIRES = (60, 300, 600, 900, 1800, 3600, 7200, 21600, 43200, 86400, 604800)
 #: Values clients commonly send (or SDKs commonly sign) for a header, tried as the signed value.
 COMMON_VALUES: dict[str, tuple[str, ...]] = {
     "content-type": (
@@ -214,6 +217,29 @@ def _query_candidates(request: SentRequest) -> Iterator[Candidate]:
             f"query parameter {name}={value} was not signed: it was added after signing",
             replace(request, query=rest),
         )
+    for i, (name, value) in enumerate(request.query):
+        if name not in ("X-Amz-Expires", "Expires"):
+            continue
+        for signed in _expiry_values(name, value):
+            query = (*request.query[:i], (name, signed), *request.query[i + 1 :])
+            yield Candidate(
+                "query-tampered",
+                name,
+                f"the URL was signed with {name}={signed} and edited to say {name}={value} "
+                "after signing (an expiry cannot be extended without signing again)",
+                replace(request, query=query),
+            )
+
+
+def _expiry_values(name: str, value: str) -> Iterator[str]:
+    """Expiries signers commonly use, as the value of ``X-Amz-Expires`` or SigV2 ``Expires``."""
+    if name == "X-Amz-Expires":
+        yield from (str(s) for s in COMMON_EXPIRES if str(s) != value)
+    elif value.isdigit():  # SigV2 Expires is an epoch second: try the edit by a common expiry
+        for seconds in COMMON_EXPIRES:
+            for signed in (int(value) - seconds, int(value) + seconds):
+                if signed > 0:
+                    yield str(signed)
 
 
 def candidates(url: PresignedUrl, request: SentRequest) -> Iterator[Candidate]:
