@@ -236,7 +236,9 @@ class Lab:
                 for key in self.iam.list_access_keys(UserName=user)["AccessKeyMetadata"]:
                     self.iam.delete_access_key(UserName=user, AccessKeyId=key["AccessKeyId"])
         self._resources.add("users", user)
-        self.iam.put_user_policy(UserName=user, PolicyName=f"{base}-policy", PolicyDocument=document)
+        self.iam.put_user_policy(
+            UserName=user, PolicyName=f"{base}-policy", PolicyDocument=document
+        )
         if known is not None:
             return known
         key = self.iam.create_access_key(UserName=user)["AccessKey"]
@@ -269,7 +271,9 @@ class Lab:
             arn = self.iam.get_role(RoleName=role)["Role"]["Arn"]
         self._resources.add("roles", role)
         document = policy if isinstance(policy, str) else json.dumps(policy)
-        self.iam.put_role_policy(RoleName=role, PolicyName=f"{base}-policy", PolicyDocument=document)
+        self.iam.put_role_policy(
+            RoleName=role, PolicyName=f"{base}-policy", PolicyDocument=document
+        )
         return arn
 
     def local_only(self, what: str) -> bool:
@@ -416,7 +420,11 @@ def open_lab(notebook: str, *, region: str = "us-east-1", _session: Any = None) 
     lab = _labs.get(key)
     if lab is not None and lab._alive():
         return lab
-    lab = _open_local(notebook, region) if target == "local" else _open_aws(notebook, region, _session)
+    lab = (
+        _open_local(notebook, region)
+        if target == "local"
+        else _open_aws(notebook, region, _session)
+    )
     _labs[key] = lab
     return lab
 
@@ -434,4 +442,3 @@ def close_lab() -> None:
     unfollow_clock()
     while _started:
         _started.pop().stop()
-

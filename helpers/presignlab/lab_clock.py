@@ -26,7 +26,7 @@ from typing import Any
 
 from .clock import Clock
 
-__all__ = ["followed_clock", "follow_clock", "unfollow_clock"]
+__all__ = ["follow_clock", "followed_clock", "unfollow_clock"]
 
 _lock = threading.Lock()
 _clock: Clock | None = None

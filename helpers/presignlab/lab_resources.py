@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 __all__ = ["GONE_CODES", "Resources", "delete_all", "delete_bucket", "delete_role", "delete_user"]
 
 #: Error codes meaning "already deleted".
@@ -112,7 +114,11 @@ def _drop_policies(iam: Any, kind: str, name: str) -> None:
     key = "UserName" if kind == "user" else "RoleName"
     for page in _pages(iam, f"list_{kind}_policies", **{key: name}):
         for policy in page.get("PolicyNames", []):
-            _tolerate(lambda p=policy: getattr(iam, f"delete_{kind}_policy")(**{key: name, "PolicyName": p}))
+            _tolerate(
+                lambda p=policy: getattr(iam, f"delete_{kind}_policy")(
+                    **{key: name, "PolicyName": p}
+                )
+            )
     for page in _pages(iam, f"list_attached_{kind}_policies", **{key: name}):
         for policy in page.get("AttachedPolicies", []):
             _tolerate(
@@ -165,6 +171,7 @@ def delete_all(
     A resource that cannot be deleted for another reason is reported (``failed (Code)``), stays
     registered for the next attempt, and the clean-up goes on with the rest.
     """
+
     def client_for(bucket: str) -> Any:
         region = resources.bucket_regions.get(bucket)
         return s3_in(region) if s3_in is not None and region is not None else s3
@@ -179,7 +186,7 @@ def delete_all(
     for kind, name, step in steps:
         try:
             lines.append(step())
-        except Exception as exc:
+        except (BotoCoreError, ClientError) as exc:
             lines.append(f"{kind[:-1]} {name}: failed ({_code(exc) or type(exc).__name__})")
             failed.add(kind, name)
     regions = failed.bucket_regions

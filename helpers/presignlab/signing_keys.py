@@ -51,7 +51,10 @@ def display_name(raw: str | None, *, max_length: int = MAX_NAME_LENGTH) -> str:
 
 
 def object_key(prefix: str, raw_name: str | None, id_factory: Callable[[], str] = uuid4_hex) -> str:
-    """``f"{prefix}{id}/{display_name(raw_name)}"``; the id must be 1-64 letters, digits or ``-``."""
+    """``f"{prefix}{id}/{display_name(raw_name)}"``.
+
+    ``id_factory`` must return 1-64 letters, digits or ``-`` (ValueError otherwise).
+    """
     object_id = id_factory()
     if not _ID.match(object_id):
         raise ValueError("id_factory must return 1-64 letters, digits or '-'")

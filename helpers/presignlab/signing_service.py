@@ -87,7 +87,9 @@ def api_gateway_event(
     }
 
 
-def _json_response(status: Any, payload: Mapping[str, Any], headers: Mapping[str, str]) -> dict[str, Any]:
+def _json_response(
+    status: Any, payload: Mapping[str, Any], headers: Mapping[str, str]
+) -> dict[str, Any]:
     return {
         "statusCode": status,
         "headers": {"Content-Type": "application/json", **headers},
@@ -95,7 +97,9 @@ def _json_response(status: Any, payload: Mapping[str, Any], headers: Mapping[str
     }
 
 
-def make_naive_handler(s3_client: Any, bucket: str, *, logger: logging.Logger | None = None) -> Handler:
+def make_naive_handler(
+    s3_client: Any, bucket: str, *, logger: logging.Logger | None = None
+) -> Handler:
     """The seed's handler, flaws included (see the module docstring). Do not deploy it.
 
     Like the original it does not validate anything: a missing ``filekey`` makes boto3 raise
@@ -129,7 +133,9 @@ def _header(event: Mapping[str, Any], name: str) -> str | None:
 
 
 def _check_sigv4(s3_client: Any) -> None:
-    version = getattr(getattr(getattr(s3_client, "meta", None), "config", None), "signature_version", None)
+    version = getattr(
+        getattr(getattr(s3_client, "meta", None), "config", None), "signature_version", None
+    )
     if version not in (None, "s3v4", "v4"):
         raise ValueError(
             f"The hardened handler signs with SigV4 only; this client uses {version!r}. "
@@ -182,7 +188,10 @@ def make_hardened_handler(
     def handler(event: Mapping[str, Any], context: Any) -> dict[str, Any]:
         headers = cors(event)
         if event.get("httpMethod") == "OPTIONS":
-            allow = {"Access-Control-Allow-Methods": "GET, OPTIONS", "Access-Control-Max-Age": "600"}
+            allow = {
+                "Access-Control-Allow-Methods": "GET, OPTIONS",
+                "Access-Control-Max-Age": "600",
+            }
             return {"statusCode": 204, "headers": {**headers, **allow}, "body": ""}
         params = event.get("queryStringParameters") or {}
         content_type = params.get("contentType")
