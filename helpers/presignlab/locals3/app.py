@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..clock import Clock
+from . import adapters
 from .authn import authenticate
 from .body import receive_body
 from .context import S3Context
@@ -55,6 +56,7 @@ class StrictS3App:
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         method = str(environ.get("REQUEST_METHOD", "GET")).upper()
         service = "s3"
+        req: IncomingRequest | None = None
         try:
             req = parse_environ(environ)
             service = req.service
@@ -64,13 +66,29 @@ class StrictS3App:
             return self._query_api(environ, req, ctx, start_response)
         except S3Error as error:
             if service == "s3":
-                return send_s3_error(error, start_response, method)
+                return send_s3_error(error, start_response, method, self._error_cors(req))
             return send_query_api_error(error, service, start_response)
         except Exception:  # noqa: BLE001 - the documented last resort: log, answer 500
             _log.exception("internal error in the strict local S3 layer (%s request)", method)
             if service == "s3":
                 return send_s3_error(internal_error(), start_response, method)
             return send_query_api_error(internal_error(), service, start_response)
+
+    def _error_cors(self, req: IncomingRequest | None) -> list[tuple[str, str]]:
+        """The CORS headers of an S3 error answer: those of the matching rule, as on success.
+
+        S3 applies the bucket's CORS rule to error answers of actual (non-OPTIONS) requests
+        too, so a page can read the error body (the browser SDKs read ``RequestTimeTooSkewed``
+        to correct their clock); a refused preflight has none.
+        """
+        if req is None or req.sent.method == "OPTIONS":
+            return []
+        try:
+            ctx = S3Context(self.store, self.clock.now(), self.account_id)
+            return adapters.cors_response_headers(req, ctx)
+        except Exception:  # noqa: BLE001 - an error answer is sent whatever happens here
+            _log.exception("could not compute the CORS headers of an error answer")
+            return []
 
     def _query_api(
         self,

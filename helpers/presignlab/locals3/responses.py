@@ -67,12 +67,19 @@ def status_line(status: int) -> str:
 
 
 def send_s3_error(
-    error: S3Error, start_response: StartResponse, method: str = "GET"
+    error: S3Error,
+    start_response: StartResponse,
+    method: str = "GET",
+    extra_headers: Iterable[tuple[str, str]] = (),
 ) -> Iterable[bytes]:
-    """Answer ``error`` in S3's XML envelope (no body for HEAD, like S3)."""
+    """Answer ``error`` in S3's XML envelope (no body for HEAD, like S3).
+
+    ``extra_headers`` follow the error's own (the CORS headers of a matching rule).
+    """
     request_id, host_id = new_request_ids()
     body = error.to_xml(request_id, host_id)
-    start_response(status_line(error.status), error.response_headers(request_id, host_id, body))
+    headers = [*error.response_headers(request_id, host_id, body), *extra_headers]
+    start_response(status_line(error.status), headers)
     return [] if method == "HEAD" else [body]
 
 
