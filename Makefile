@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+# Jupyter refuses to run as root unless told; only say so when we really are root (CI, containers).
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: lab test
 
@@ -16,7 +18,7 @@ $(VENV)/.installed-%: pyproject.toml | $(PY)
 
 ## lab: JupyterLab on notebooks/ (bound to 127.0.0.1), opening on 00-overview
 lab: $(VENV)/.installed-lab
-	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --notebook-dir=notebooks \
+	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --notebook-dir=notebooks $(ROOT_FLAG) \
 		--ServerApp.default_url=/lab/tree/00-overview.ipynb
 
 ## test: every unit test and every notebook under strict nbval
