@@ -1,0 +1,404 @@
+"""Source of notebooks/05-uploading.ipynb."""
+
+from __future__ import annotations
+
+from ._cells import REFERENCES, Cell, code, md
+
+NAME = "05-uploading"
+
+POST_DOCS = (
+    "- Amazon S3 API Reference, [Browser-Based Uploads Using POST (AWS Signature Version 4)]"
+    "(https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-UsingHTTPPOST.html) and "
+    "[Creating a POST Policy](https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-HTTPPOSTConstructPolicy.html)"
+)
+MULTIPART_DOCS = (
+    "- Amazon S3 User Guide, [Uploading and copying objects using multipart upload]"
+    "(https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html)"
+)
+BOTO3_POST = (
+    "- Boto3 documentation, [`generate_presigned_post`]"
+    "(https://boto3.amazonaws.com/v1/documentation/api/latest/reference/services/s3/client/"
+    "generate_presigned_post.html)"
+)
+
+CELLS: list[Cell] = [
+    md("""
+    # Uploading with a presigned URL
+
+    A presigned URL lets a client that holds no AWS credentials write one object into
+    Amazon S3. This notebook uploads from Python with `requests` in the four ways a real
+    client does: a plain `PUT` that sends exactly the headers that were signed, a large file
+    streamed from disk with a progress display, a browser-style presigned `POST` form whose
+    policy limits type and size, and a multipart upload whose parts each have their own
+    presigned URL. Every upload goes to the kit's strict local S3, which checks signatures,
+    policies and sizes as Amazon S3 does.
+
+    ## Overview
+
+    1. A PUT that sends exactly the signed headers
+    2. A large file, streamed with a progress display
+    3. A presigned POST form with conditions
+    4. A multipart upload with presigned part URLs
+    """),
+    md("""
+    ## Prerequisites
+
+    | Concept | Importance | Notes |
+    |---|---|---|
+    | [01-anatomy-of-a-presigned-url](01-anatomy-of-a-presigned-url.ipynb) | Necessary | Signed headers and `required_headers` |
+    | [02-signing-by-hand](02-signing-by-hand.ipynb) | Helpful | Why a changed header breaks the signature |
+    | `requests` | Helpful | `requests.put`, `requests.post` with `files=` |
+
+    - **AWS account:** not needed; the notebook runs against the kit's local S3. With
+      `PRESIGNLAB_TARGET=aws` it runs against real Amazon S3 and needs `s3:CreateBucket`,
+      `s3:PutObject`, `s3:GetObject` and `s3:DeleteObject` on its own bucket.
+    - **Time to learn:** 25 minutes.
+    """),
+    md("""
+    ## Imports
+    """),
+    code("""
+    import base64
+    import hashlib
+    import json
+    import re
+    import tempfile
+    from pathlib import Path
+
+    import requests
+    from IPython.display import Markdown
+    from tqdm import tqdm
+
+    from presignlab import parse_presigned_url
+    from presignlab.lab import open_lab, send, show_error
+    """),
+    md("""
+    `open_lab` starts the strict local S3 (or connects to real AWS when
+    `PRESIGNLAB_TARGET=aws`), pins the clock so that every URL below is the same on every
+    run, and `create_bucket` makes the bucket this notebook uploads into. `lab.s3` is the
+    signer's boto3 client: in an application it lives on the server, never in the client.
+    """),
+    code("""
+    lab = open_lab("05-uploading")
+    bucket = lab.create_bucket("uploads")
+    print(lab.target, bucket)
+    """),
+    md("""
+    ## A PUT that sends exactly the signed headers
+
+    The server signs a `PUT` of `photos/cat.png` with two headers besides `Host`: the content
+    type it wants stored and a piece of user metadata. boto3 signs every header that a
+    `put_object` parameter turns into (`ContentType`, `Metadata`, `ContentLength`,
+    `ChecksumSHA256`, ...).
+    """),
+    code("""
+    PNG = b"\\x89PNG\\r\\n\\x1a\\n" + bytes(range(256)) * 4
+    url = lab.s3.generate_presigned_url(
+        "put_object", ExpiresIn=300,
+        Params={"Bucket": bucket, "Key": "photos/cat.png",
+                "ContentType": "image/png", "Metadata": {"owner": "alice"}},
+    )
+    parse_presigned_url(url).signed_headers
+    """),
+    md("""
+    The URL names the signed headers but not their values. `required_headers` lists the ones
+    the client has to send (every signed header except `Host`, which `requests` sends by
+    itself); the values are the ones the server signed, so the server hands them to the client
+    together with the URL.
+    """),
+    code("""
+    SIGNED_VALUES = {"content-type": "image/png", "x-amz-meta-owner": "alice"}
+    headers = {name: SIGNED_VALUES[name] for name in parse_presigned_url(url).required_headers}
+
+    Markdown("| Header the client sends | Value |\\n|---|---|\\n"
+             + "\\n".join(f"| `{name}` | `{value}` |" for name, value in headers.items()))
+    """),
+    md("""
+    With those headers, `requests.put` uploads the bytes. Amazon S3 answers `200 OK` with
+    the object's `ETag`, which for a single `PUT` is the hex MD5 of the body.
+    """),
+    code("""
+    r = requests.put(url, data=PNG, headers=headers)
+    assert r.status_code == 200 and r.headers["ETag"] == f'"{hashlib.md5(PNG).hexdigest()}"'
+    r.status_code, r.headers["ETag"]
+    """),
+    md("""
+    The object is stored with the signed content type and metadata:
+    """),
+    code("""
+    head = lab.s3.head_object(Bucket=bucket, Key="photos/cat.png")
+    head["ContentType"], head["Metadata"], head["ContentLength"]
+    """),
+    md("""
+    "Exactly" cuts both ways. Leaving out a signed header changes the canonical request
+    that Amazon S3 computes, so the signatures differ:
+    """),
+    code("""
+    missing = send("PUT", url, data=PNG, headers={"x-amz-meta-owner": "alice"})
+    assert missing.status == 403 and missing.code == "SignatureDoesNotMatch"
+    print(missing.status, missing.code)
+    """),
+    md("""
+    Adding an `x-amz-*` header that was not signed is refused before the signature is even
+    compared, with `AccessDenied` and the name of the offending header:
+    """),
+    code("""
+    extra = send("PUT", url, data=PNG, headers={**headers, "x-amz-meta-project": "demo"})
+    show_error(extra)
+    assert extra.code == "AccessDenied" and extra.error.get("HeadersNotSigned") == "x-amz-meta-project"
+    """),
+    md("""
+    The fix in both cases is the table above: send every required header with its signed
+    value, and no other `x-amz-*` header. Notebook 06 takes `SignatureDoesNotMatch` apart.
+
+    ## A large file, streamed with a progress display
+
+    Passing `data=` a whole `bytes` object holds the file in memory. `requests` also accepts
+    a file object and then reads it in blocks while sending. The next cell writes a 16 MiB
+    test file with deterministic content.
+    """),
+    code("""
+    SIZE = 16 * 1024 * 1024
+    workdir = tempfile.TemporaryDirectory(prefix="presignlab-05-")
+    big_file = Path(workdir.name) / "video.bin"
+    big_file.write_bytes(b"".join(hashlib.sha256(n.to_bytes(4, "big")).digest() for n in range(SIZE // 32)))
+    file_sha256 = hashlib.sha256(big_file.read_bytes()).hexdigest()
+    print(big_file.stat().st_size, file_sha256[:16])
+    """),
+    md("""
+    To see progress, wrap the file in an object whose `read` reports how many bytes have
+    gone out. Its `__len__` matters too: from it `requests` learns the size and sends a
+    `Content-Length` header, which Amazon S3 expects on every `PUT`.
+    """),
+    code('''
+    class ProgressFile:
+        """A read-only file wrapper that calls `report(bytes_read_so_far)` after each read."""
+
+        def __init__(self, file, size, report):
+            self.file, self.size, self.report, self.done = file, size, report, 0
+
+        def __len__(self):
+            return self.size
+
+        def read(self, n=-1):
+            block = self.file.read(n)
+            self.done += len(block)
+            self.report(self.done)
+            return block
+    '''),
+    md("""
+    The report function draws the bar. An interactive tqdm bar redraws itself on a timer,
+    so its output differs from run to run. Here tqdm's `format_meter` draws one line at every
+    quarter of the upload instead, which is the same on every run. In your own code,
+    `tqdm(total=size, unit="B", unit_scale=True).update` is a fine report function too
+    (give it the increment, not the running total).
+    """),
+    code("""
+    def quarter_bar(total):
+        shown = [0]
+
+        def report(done):
+            if 4 * done // total > shown[0]:
+                shown[0] = 4 * done // total
+                print(tqdm.format_meter(done, total, 0, unit_scale=True, unit_divisor=1024,
+                                        bar_format="{percentage:3.0f}% |{bar:20}| {n_fmt}iB of {total_fmt}iB"))
+        return report
+    """),
+    md("""
+    The upload itself is one `requests.put`, with the open file behind the wrapper:
+    """),
+    code("""
+    big_url = lab.s3.generate_presigned_url(
+        "put_object", Params={"Bucket": bucket, "Key": "videos/video.bin"}, ExpiresIn=300)
+    with big_file.open("rb") as f:
+        r = requests.put(big_url, data=ProgressFile(f, SIZE, quarter_bar(SIZE)))
+    r.status_code, r.request.headers["Content-Length"]
+    """),
+    md("""
+    To check the upload, read the object back and compare its SHA-256 with the file's:
+    """),
+    code("""
+    stored = lab.s3.get_object(Bucket=bucket, Key="videos/video.bin")["Body"].read()
+    assert r.status_code == 200 and hashlib.sha256(stored).hexdigest() == file_sha256
+    len(stored)
+    """),
+    md("""
+    ## A presigned POST form with conditions
+
+    A presigned `PUT` cannot limit the size of the body it accepts. A presigned `POST` can:
+    the server signs a *policy*, a JSON document of conditions that every form field and the
+    file must satisfy, and Amazon S3 checks them. It is also what an HTML `<form>` can send.
+
+    `generate_presigned_post` returns the URL to post to and the form fields, policy and
+    signature included. The conditions here: the `Content-Type` field must start with
+    `image/`, and the file must be between 1 byte and 1 MiB.
+    """),
+    code("""
+    post = lab.s3.generate_presigned_post(
+        bucket, "photos/dog.png", ExpiresIn=300,
+        Fields={"Content-Type": "image/png"},
+        Conditions=[["starts-with", "$Content-Type", "image/"], ["content-length-range", 1, 1024 * 1024]],
+    )
+    sorted(post["fields"])
+    """),
+    md("""
+    The policy field is base64-encoded JSON. Decoded, it shows the expiry and the conditions;
+    boto3 added the bucket, the key and the signing fields to the two given:
+    """),
+    code("""
+    policy = json.loads(base64.b64decode(post["fields"]["policy"]))
+    print(policy["expiration"])
+    for condition in policy["conditions"]:
+        print(json.dumps(condition))
+    """),
+    md("""
+    The request is a `multipart/form-data` body: every field of `post["fields"]`, verbatim,
+    then the file in a part named `file`. The file must come last, because Amazon S3 ignores
+    fields after it. `requests` puts `data=` fields before `files=`, which is the right order.
+    The helper below builds the form with `requests` and sends it; the last line shows the
+    order of the parts.
+    """),
+    code("""
+    def post_file(post, content, content_type="image/png"):
+        form = requests.Request("POST", post["url"], data=post["fields"],
+                                files={"file": ("upload.png", content, content_type)}).prepare()
+        return send("POST", post["url"], data=form.body, headers={"Content-Type": form.headers["Content-Type"]})
+
+
+    form = requests.Request("POST", post["url"], data=post["fields"], files={"file": ("upload.png", PNG)}).prepare()
+    re.findall(rb'; name="([^"]+)"', form.body)
+    """),
+    md("""
+    Amazon S3 answers a successful `POST` with `204 No Content` (unless the form asks for
+    another status with `success_action_status`):
+    """),
+    code("""
+    ok = post_file(post, PNG)
+    assert ok.status == 204
+    ok.status, lab.s3.head_object(Bucket=bucket, Key="photos/dog.png")["ContentType"]
+    """),
+    md("""
+    A file over the policy's maximum is refused with `EntityTooLarge`, which names the size
+    sent and the limit:
+    """),
+    code("""
+    too_big = post_file(post, b"\\0" * (1024 * 1024 + 1))
+    show_error(too_big)
+    assert too_big.status == 400 and too_big.code == "EntityTooLarge"
+    """),
+    md("""
+    Notebook 09 uses the same conditions to enforce type and size limits.
+
+    ## A multipart upload with presigned part URLs
+
+    Amazon S3 takes at most 5 GiB in one `PUT`; past about 100 MB a multipart upload is the
+    usual choice anyway, because parts upload in parallel and a failed part is retried alone.
+    Each part (except the last) must be at least 5 MiB. With presigned URLs the work splits:
+
+    - the **server** starts the upload (`create_multipart_upload`), presigns one
+      `upload_part` URL per part, and completes the upload at the end;
+    - the **client** `PUT`s each part to its URL and keeps the `ETag` of every response.
+
+    The server starts the upload. Its `UploadId` is random, so it is not printed.
+    """),
+    code("""
+    PART_SIZE = 5 * 1024 * 1024
+    mpu = lab.s3.create_multipart_upload(Bucket=bucket, Key="videos/multipart.bin")
+    upload_id = mpu["UploadId"]
+    part_count = -(-SIZE // PART_SIZE)
+    part_count
+    """),
+    md("""
+    It presigns one URL per part. The part number and the upload id are query parameters,
+    so they are signed: a URL for part 1 cannot upload part 2.
+    """),
+    code("""
+    part_urls = [
+        lab.s3.generate_presigned_url(
+            "upload_part", ExpiresIn=900,
+            Params={"Bucket": bucket, "Key": "videos/multipart.bin", "UploadId": upload_id, "PartNumber": n},
+        )
+        for n in range(1, part_count + 1)
+    ]
+    [name for name, _ in parse_presigned_url(part_urls[0]).query if not name.startswith("X-Amz-")]
+    """),
+    md("""
+    Editing the part number of a URL after signing breaks its signature:
+    """),
+    code("""
+    edited = send("PUT", part_urls[0].replace("partNumber=1&", "partNumber=2&"), data=b"part")
+    assert edited.code == "SignatureDoesNotMatch"
+    print(edited.status, edited.code)
+    """),
+    md("""
+    The client reads the file one part at a time and `PUT`s each to its URL. The `ETag`
+    response header of each part is the proof of that part that completion needs. (A browser
+    can only read `ETag` if the bucket's CORS rule exposes it; notebook 10 covers CORS.)
+    """),
+    code("""
+    parts = []
+    with big_file.open("rb") as f:
+        for number, part_url in enumerate(part_urls, start=1):
+            chunk = f.read(PART_SIZE)
+            r = requests.put(part_url, data=chunk)
+            assert r.status_code == 200, r.text
+            parts.append({"PartNumber": number, "ETag": r.headers["ETag"]})
+            print(number, len(chunk), r.headers["ETag"])
+    """),
+    md("""
+    The client sends the list back, and the server completes the upload. The ETag of a
+    multipart object is not the MD5 of the object: it is the MD5 of the parts' MD5s, followed
+    by `-` and the number of parts.
+    """),
+    code("""
+    done = lab.s3.complete_multipart_upload(
+        Bucket=bucket, Key="videos/multipart.bin", UploadId=upload_id, MultipartUpload={"Parts": parts})
+    part_md5s = b"".join(bytes.fromhex(p["ETag"].strip('"')) for p in parts)
+    assert done["ETag"] == f'"{hashlib.md5(part_md5s).hexdigest()}-{part_count}"'
+    done["ETag"]
+    """),
+    md("""
+    The object now holds the whole file, byte for byte:
+    """),
+    code("""
+    stored = lab.s3.get_object(Bucket=bucket, Key="videos/multipart.bin")["Body"].read()
+    assert hashlib.sha256(stored).hexdigest() == file_sha256
+    len(stored)
+    """),
+    md("""
+    An upload that is started but never completed keeps its parts, and they are billed,
+    until someone calls `abort_multipart_upload`. Give production buckets a lifecycle rule
+    that aborts incomplete multipart uploads after a few days.
+
+    ## Summary
+
+    - A presigned `PUT` must carry every signed header with the signed value, and no other
+      `x-amz-*` header. `parse_presigned_url(url).required_headers` names them; the signer
+      supplies the values.
+    - `requests` streams a file-like object, and sends `Content-Length` when it can learn the
+      size from `__len__`; wrapping `read` gives a progress display.
+    - A presigned `POST` sends the policy fields verbatim with the file last, and its
+      conditions (`starts-with`, `content-length-range`) are enforced by Amazon S3.
+    - A multipart upload needs one presigned URL per part; the client collects each part's
+      `ETag`, and the server completes the upload with that list.
+
+    ## What's next
+
+    The next notebook, `06-signature-does-not-match` (coming), breaks uploads on purpose,
+    ten different ways, and diagnoses each `SignatureDoesNotMatch`. The uploads of this
+    notebook return in [09-hardening-uploads](09-hardening-uploads.ipynb), which closes
+    what a presigned URL leaves open: reuse, expiry, key, type, size and content.
+    """),
+    md("\n".join([
+        "## References", "",
+        REFERENCES["upload"], REFERENCES["presigned"], POST_DOCS, MULTIPART_DOCS, BOTO3_POST,
+        REFERENCES["boto3"],
+    ])),
+    md("""
+    The last cell deletes the test file and everything the lab created.
+    """),
+    code("""
+    workdir.cleanup()
+    lab.cleanup()
+    """),
+]
