@@ -41,6 +41,6 @@ def test_ci_runs_the_readme_test_command() -> None:
 def test_environment_yml_lists_nothing_pyproject_does_not() -> None:
     text = (ROOT / "environment.yml").read_text()
     deps = [line.strip()[2:] for line in text.splitlines() if line.strip().startswith("- ")]
-    assert deps == ["conda-forge", "python=3.11", "pip", "-e .[test]"]
+    assert deps == ["conda-forge", "python=3.11", "pip", "pip:", "-e .[test]"]
     extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
     assert "test" in extras and "presignlab[lab]" in extras["test"]
