@@ -330,3 +330,32 @@ def test_aws_path_cleanup_tolerates_resources_deleted_elsewhere(
     bucket = lab.create_bucket()
     server.client("s3").delete_bucket(Bucket=bucket)
     assert lab.cleanup() == [f"bucket {bucket}: already gone"]
+
+
+def test_sigv2_header_signed_requests_follow_the_lab_clock(lab: Lab) -> None:
+    assert lab.clock is not None
+    bucket = lab.create_bucket()
+    v2 = lab.client("s3", config=Config(signature_version="s3"))
+    lab.clock.advance(hours=3)  # the Date header must move with the clock, or S3 sees skew
+    v2.put_object(Bucket=bucket, Key="v2-header", Body=b"x")
+
+
+def test_lab_repr_is_stable(lab: Lab) -> None:
+    assert repr(lab) == (
+        "Lab(target='local', notebook='test-lab', region='us-east-1', "
+        "account_id='123456789012', clock at 2026-03-01T12:00:00Z)"
+    )
+
+
+def test_show_error_accepts_a_requests_response(
+    lab: Lab, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import requests
+
+    answer = requests.get(f"{lab.endpoint_url}/no-such-bucket/k", timeout=10)
+    show_error(answer)
+    out = capsys.readouterr().out
+    assert out == (
+        "Status: 404\nCode: NoSuchBucket\nMessage: The specified bucket does not exist\n"
+        "BucketName: no-such-bucket\n"
+    )

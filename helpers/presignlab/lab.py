@@ -135,7 +135,7 @@ class Signer:
         )
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Lab:
     """Clients, names, clock and clean-up for one notebook (see the module docstring)."""
 
@@ -154,6 +154,14 @@ class Lab:
     _resources: Resources = field(default_factory=Resources, repr=False)
     _signers: dict[str, Signer] = field(default_factory=dict, repr=False)
     _atexit: bool = field(default=False, repr=False)
+
+    def __repr__(self) -> str:
+        # stable for notebook outputs: no port, no object ids
+        where = f"clock at {self.clock.now():%Y-%m-%dT%H:%M:%SZ}" if self.clock else "real AWS"
+        return (
+            f"Lab(target={self.target!r}, notebook={self.notebook!r}, region={self.region!r}, "
+            f"account_id={self.account_id!r}, {where})"
+        )
 
     # -- names and clients -------------------------------------------------------------------
 

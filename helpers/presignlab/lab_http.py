@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from .diagnosis import parse_error_body
 from .diagnosis.error_body import S3ErrorBody
 from .errors import ErrorBodyError
 
-__all__ = ["DEFAULT_TIMEOUT", "Response", "send", "show_error"]
+__all__ = ["DEFAULT_TIMEOUT", "Response", "as_response", "send", "show_error"]
 
 #: Seconds ``send`` waits to connect and for each read.
 DEFAULT_TIMEOUT = 30.0
@@ -87,12 +88,23 @@ def send(
     return Response(status, dict(answer.headers), body, _parse_error(status, body))
 
 
-def show_error(response: Response) -> None:
+def as_response(answer: Any) -> Response:
+    """A :class:`Response` from ours or from a ``requests.Response`` (anything with
+    ``status_code``, ``headers`` and ``content``)."""
+    if isinstance(answer, Response):
+        return answer
+    status, body = int(answer.status_code), bytes(answer.content)
+    return Response(status, dict(answer.headers), body, _parse_error(status, body))
+
+
+def show_error(response: Response | Any) -> None:
     """Print the status, Code, Message and S3's extra elements (never RequestId or HostId).
 
     The ``...Bytes`` elements (hex copies of StringToSign and CanonicalRequest) are left out;
-    their text forms are printed, multi-line values indented under their name.
+    their text forms are printed, multi-line values indented under their name. A
+    ``requests.Response`` is accepted too.
     """
+    response = as_response(response)
     print(f"Status: {response.status}")
     error = response.error
     if error is None:
