@@ -1,7 +1,12 @@
-"""``presignlab serve``: run the strict local S3 in the foreground until Ctrl-C or SIGTERM.
+"""``presignlab serve``: run the seed's system locally, in the foreground until Ctrl-C or SIGTERM.
 
-It prints ``S3 endpoint: http://HOST:PORT`` and the root access key id (never the secret key:
-it is AWS's documented example secret unless ``PRESIGNLAB_ROOT_SECRET_ACCESS_KEY`` is set).
+It runs the strict local S3 and, beside it (:class:`presignlab.webapp.Stack`), the signing API
+and the upload page on a second port, with a bucket whose CORS rule admits the page's origin
+and a least-privilege signer. It prints ``S3 endpoint: http://HOST:PORT``, the root access key
+id (never the secret key: it is AWS's documented example secret unless
+``PRESIGNLAB_ROOT_SECRET_ACCESS_KEY`` is set), ``Signing API: http://HOST:API_PORT/presign``,
+``Upload page: http://HOST:API_PORT/``, the bucket and the signer (never its secret key).
+``--s3-only`` runs the local S3 alone.
 """
 
 from __future__ import annotations
@@ -18,12 +23,20 @@ __all__ = ["DEFAULT_PORT", "register", "run_serve"]
 DEFAULT_PORT = 4566
 
 
+def _port(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 65535, not {value}")
+    return value
+
+
 def register(subparsers: Any) -> None:
     """Add the ``serve`` sub-command to ``subparsers``."""
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "serve",
-        help="run the strict local S3 (with IAM and STS) on a local port",
-        description="Run the strict local S3 in the foreground; stop it with Ctrl-C.",
+        help="run the strict local S3, the signing API and the upload page on local ports",
+        description="Run the strict local S3 (with IAM and STS), the signing API and the upload "
+        "page in the foreground; stop them with Ctrl-C.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     parser.add_argument(
@@ -32,21 +45,42 @@ def register(subparsers: Any) -> None:
         default=DEFAULT_PORT,
         help=f"port to listen on, 0 for a free one (default: {DEFAULT_PORT})",
     )
+    parser.add_argument(
+        "--api-port",
+        type=_port,
+        default=None,
+        help="port of the signing API and the upload page, 0 for a free one "
+        "(default: the S3 port + 1, or a free one when --port is 0)",
+    )
+    parser.add_argument(
+        "--s3-only",
+        action="store_true",
+        help="run only the strict local S3 (no bucket, signer, signing API or page)",
+    )
     parser.set_defaults(func=run_serve)
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    """Serve until interrupted; returns the exit status (0, or 1 when the port is taken)."""
+    """Serve until interrupted; returns the exit status (0, or 1 when a port is taken)."""
     from .http_server import ServerBindError
     from .server import LocalS3
 
     if not 0 <= args.port <= 65535:
         print(f"error: --port must be between 0 and 65535, not {args.port}", file=sys.stderr)
         return 2
+    api_port = getattr(args, "api_port", None)
+    if api_port is None:
+        api_port = args.port + 1 if 0 < args.port < 65535 else 0
     server = LocalS3(host=args.host, port=args.port)
+    stack = None
     try:
         server.start()
+        if not getattr(args, "s3_only", False):
+            from ..webapp.stack import Stack
+
+            stack = Stack(host=args.host, api_port=api_port, s3=server).start()
     except ServerBindError as exc:
+        server.stop()
         print(f"error: {exc}", file=sys.stderr)
         return 1
     stop = threading.Event()
@@ -60,6 +94,8 @@ def run_serve(args: argparse.Namespace) -> int:
         f"Root access key id: {server.access_key_id} (secret key: see the documentation)",
         flush=True,
     )
+    for line in stack.lines() if stack is not None else []:
+        print(line, flush=True)
     print("Press Ctrl-C to stop.", flush=True)
     try:
         while not stop.wait(0.5):
@@ -68,6 +104,8 @@ def run_serve(args: argparse.Namespace) -> int:
         pass
     finally:
         signal.signal(signal.SIGTERM, previous)
+        if stack is not None:
+            stack.stop()
         server.stop()
     print("Stopped.", flush=True)
     return 0

@@ -1,0 +1,229 @@
+"""A thin local "API Gateway" in front of a Lambda handler, plus the upload page and ``/diagnose``.
+
+Amazon API Gateway's Lambda proxy integration hands the function one event describing the
+HTTP request (method, path, query and headers, body) and turns the function's answer
+(``statusCode``, ``headers``, ``multiValueHeaders``, ``body``, ``isBase64Encoded``) back into
+the HTTP response. :class:`GatewayApp` does the same on this machine, with the event built by
+:func:`presignlab.signing_service.api_gateway_event`, so the handler a user would deploy to
+Lambda runs unchanged. Like API Gateway, a handler that raises or answers something that is
+not a proxy response gives 502 ``{"message": "Internal server error"}``.
+
+Routes (one origin, so the page calls the API without CORS):
+
+* ``GET /``: the upload page (``presignlab/static/upload.html``), its script and style;
+* ``/presign`` (any method): the Lambda handler;
+* ``POST /diagnose``: ``{"url", "method", "headers", "error_body"}`` in, the JSON of
+  :func:`presignlab.diagnosis.diagnose` out. No secret key is ever involved: the diagnosis
+  reads the URL, the headers the browser sent and S3's error body, at the server's clock.
+
+Reference: API Gateway Developer Guide, "Set up Lambda proxy integrations in API Gateway"
+(input and output formats of a Lambda function for proxy integration).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from importlib import resources
+from types import SimpleNamespace
+from typing import Any
+
+from werkzeug.wrappers import Request, Response
+
+from ..diagnosis import diagnose
+from ..signing_service import api_gateway_event
+
+__all__ = [
+    "DIAGNOSE_PATH",
+    "MAX_DIAGNOSE_BODY",
+    "PRESIGN_PATH",
+    "STATIC_FILES",
+    "GatewayApp",
+    "diagnose_request",
+    "proxy_event",
+    "proxy_response",
+]
+
+Handler = Callable[[dict[str, Any], Any], Any]
+
+PRESIGN_PATH = "/presign"
+DIAGNOSE_PATH = "/diagnose"
+#: Request bodies ``/diagnose`` accepts, at most (an S3 error body is a few KiB).
+MAX_DIAGNOSE_BODY = 256 * 1024
+#: Path -> (file under ``presignlab/static``, Content-Type).
+STATIC_FILES = {
+    "/": ("upload.html", "text/html; charset=utf-8"),
+    "/upload.js": ("upload.js", "text/javascript; charset=utf-8"),
+    "/upload.css": ("upload.css", "text/css; charset=utf-8"),
+}
+_INTERNAL_ERROR = {"message": "Internal server error"}
+_log = logging.getLogger("presignlab.webapp")
+_log.addHandler(logging.NullHandler())
+
+
+def proxy_event(request: Request) -> dict[str, Any]:
+    """The API Gateway REST (v1) proxy event for ``request``.
+
+    Repeated query parameters and headers keep their last value in ``queryStringParameters``
+    and ``headers`` and every value in the ``multiValue*`` fields, as API Gateway does.
+    """
+    query = {name: values[-1] for name, values in request.args.lists()}
+    headers = {name: value for name, value in request.headers.items()}
+    body = request.get_data(as_text=True) or None
+    event = api_gateway_event(
+        method=request.method,
+        path=request.path,
+        query=query or None,
+        headers=headers or None,
+        body=body,
+    )
+    event["multiValueQueryStringParameters"] = dict(request.args.lists()) or None
+    multi_headers: dict[str, list[str]] = {}
+    for name, value in request.headers.items():
+        multi_headers.setdefault(name, []).append(value)
+    event["multiValueHeaders"] = multi_headers or None
+    return event
+
+
+def _json(status: int, payload: object, headers: Iterable[tuple[str, str]] = ()) -> Response:
+    response = Response(json.dumps(payload), status, mimetype="application/json")
+    for name, value in headers:
+        response.headers[name] = value
+    return response
+
+
+def proxy_response(result: object) -> Response:
+    """The HTTP response for a Lambda proxy answer (502, as API Gateway, if it is malformed)."""
+    if not isinstance(result, Mapping) or not isinstance(result.get("statusCode"), int):
+        return _json(502, _INTERNAL_ERROR)
+    body = result.get("body") or ""
+    if not isinstance(body, str):
+        return _json(502, _INTERNAL_ERROR)
+    data = base64.b64decode(body) if result.get("isBase64Encoded") else body.encode()
+    response = Response(data, int(result["statusCode"]))
+    response.headers.pop("Content-Type", None)
+    for name, value in (result.get("headers") or {}).items():
+        response.headers[str(name)] = str(value)
+    for name, values in (result.get("multiValueHeaders") or {}).items():
+        response.headers.remove(str(name))
+        for value in values:
+            response.headers.add(str(name), str(value))
+    if "Content-Type" not in response.headers:
+        response.headers["Content-Type"] = "application/json"
+    return response
+
+
+def _header_pairs(headers: object) -> list[tuple[str, str]]:
+    if isinstance(headers, Mapping):
+        return [(str(k), str(v)) for k, v in headers.items()]
+    if isinstance(headers, list):
+        pairs = [p for p in headers if isinstance(p, (list, tuple)) and len(p) == 2]
+        return [(str(name), str(value)) for name, value in pairs]
+    return []
+
+
+def diagnose_request(payload: object, now: datetime | None) -> dict[str, object]:
+    """The diagnosis (as JSON) of what the page sent and what S3 answered; never raises.
+
+    ``payload``: ``{"url": str, "method": str, "headers": {name: value}, "error_body": str}``.
+    """
+    if not isinstance(payload, Mapping) or not isinstance(payload.get("url"), str):
+        return {"verdict": "invalid-input", "error": "expected a JSON object with a url"}
+    method = payload.get("method")
+    error_body = payload.get("error_body")
+    result = diagnose(
+        payload["url"],
+        method if isinstance(method, str) else "PUT",
+        tuple(_header_pairs(payload.get("headers"))),
+        error_xml=error_body if isinstance(error_body, str) and error_body else None,
+        now=now,
+    )
+    return result.to_dict()
+
+
+def _static(name: str, content_type: str, csp: str) -> Response:
+    data = resources.files("presignlab").joinpath("static", name).read_bytes()
+    response = Response(data, 200, content_type=content_type)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = csp
+    return response
+
+
+class GatewayApp:
+    """WSGI application: the upload page, the signing API (a Lambda handler) and ``/diagnose``.
+
+    ``connect_to`` lists the origins the page may send requests to besides its own (the S3
+    endpoint), for the page's Content-Security-Policy; ``now`` is the clock ``/diagnose``
+    judges expiry by (the local S3's).
+    """
+
+    def __init__(
+        self,
+        handler: Handler,
+        *,
+        connect_to: Iterable[str] = (),
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.handler = handler
+        self.now = now
+        sources = " ".join(["'self'", *connect_to])
+        self.csp = (
+            f"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            f"connect-src {sources}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+        )
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        request = Request(environ)
+        try:
+            response = self.dispatch(request)
+        except Exception:  # noqa: BLE001 - a local server answers, logs, and keeps running
+            _log.exception("internal error in the local API Gateway (%s %s)", request.method, request.path)
+            response = _json(500, _INTERNAL_ERROR)
+        return response(environ, start_response)
+
+    def dispatch(self, request: Request) -> Response:
+        """The response for one request."""
+        if request.path == PRESIGN_PATH:
+            return self.invoke(proxy_event(request))
+        if request.path == DIAGNOSE_PATH:
+            if request.method != "POST":
+                return _json(405, {"message": "Use POST with a JSON body."}, [("Allow", "POST")])
+            return self.diagnose(request)
+        if request.path in STATIC_FILES and request.method in ("GET", "HEAD"):
+            name, content_type = STATIC_FILES[request.path]
+            return _static(name, content_type, self.csp)
+        return _json(404, {"message": "Not Found"})
+
+    def invoke(self, event: dict[str, Any]) -> Response:
+        """Call the handler with ``event`` as Lambda would, and answer as API Gateway would."""
+        context = SimpleNamespace(
+            function_name="presign",
+            aws_request_id=str(uuid.uuid4()),
+            memory_limit_in_mb=128,
+            get_remaining_time_in_millis=lambda: 3000,
+        )
+        try:
+            result = self.handler(event, context)
+        except Exception:  # noqa: BLE001 - API Gateway answers 502 when the function fails
+            _log.exception("the signing handler raised")
+            return _json(502, _INTERNAL_ERROR)
+        return proxy_response(result)
+
+    def diagnose(self, request: Request) -> Response:
+        """``POST /diagnose``: the kit's diagnosis of a failed upload, as JSON."""
+        if (request.content_length or 0) > MAX_DIAGNOSE_BODY:
+            return _json(413, {"message": "Request body is too large."})
+        raw = request.get_data(cache=False)[: MAX_DIAGNOSE_BODY + 1]
+        if len(raw) > MAX_DIAGNOSE_BODY:
+            return _json(413, {"message": "Request body is too large."})
+        try:
+            payload = json.loads(raw)
+        except ValueError:
+            return _json(400, {"message": "The body must be JSON."})
+        now = self.now() if self.now is not None else None
+        return _json(200, diagnose_request(payload, now))
