@@ -109,15 +109,11 @@ CELLS: list[Cell] = [
     print(signer.user_name)
     """),
     md("""
-    Four small helpers keep the cases short: `presign_put` asks boto3 for a PUT URL, `now`
-    reads the lab's clock, `expect` prints S3's refusal with `show_error` and asserts its
-    status, `Code` and `Message`, and `top_finding` runs `diagnose` on the URL, the request
-    and S3's error body, prints the most likely cause with its fix, and records the case for
-    the table at the end.
+    Two small helpers keep the cases short: `presign_put` asks a boto3 client for a PUT URL,
+    and `now` reads the lab's clock (real time on AWS).
     """),
     code("""
     BODY = b"hello, presigned world"
-    CASES = []
 
     def presign_put(client, key, expires=300, **params):
         return client.generate_presigned_url(
@@ -125,6 +121,15 @@ CELLS: list[Cell] = [
 
     def now():
         return lab.clock.now() if lab.clock else datetime.now(UTC)
+    """),
+    md("""
+    Two more handle a refusal: `expect` prints it with `show_error` and asserts its status,
+    `Code` and `Message`; `top_finding` runs `diagnose` on the URL, the request and S3's
+    error body, prints the most likely cause with its fix, and records the case for the
+    table at the end.
+    """),
+    code("""
+    CASES = []
 
     def expect(response, status, code, message):
         show_error(response)
@@ -162,6 +167,8 @@ CELLS: list[Cell] = [
         lab.clock.advance(seconds=61)
         expired = send("PUT", short, data=BODY)
         expect(expired, 403, "AccessDenied", "Request has expired")
+        died = parse_presigned_url(short).expires_at
+        assert expired.error.get("Expires") == f"{died:%Y-%m-%dT%H:%M:%SZ}"
     """),
     md("""
     `diagnose` reads the same body and names the cause:
@@ -184,7 +191,8 @@ CELLS: list[Cell] = [
     A signer whose clock runs ahead writes an `X-Amz-Date` in the future. S3 tolerates a
     small skew (commonly 15 minutes; AWS does not document the exact window), and beyond it
     answers 403 `AccessDenied`, `Request is not yet valid`. In that body `X-Amz-Date` is in
-    epoch **milliseconds**, not in the URL's format.
+    epoch **milliseconds**, not in the URL's format; the cell checks that it is the URL's
+    signing instant.
 
     `presign_v4`, the kit's own signer, accepts the signing instant, so the next cell plays a
     signer whose clock is 20 minutes fast.
@@ -196,6 +204,8 @@ CELLS: list[Cell] = [
                        now=now() + timedelta(minutes=20), expires=300)
     not_yet = send("PUT", early, data=BODY)
     expect(not_yet, 403, "AccessDenied", "Request is not yet valid")
+    signed_at = parse_presigned_url(early).signed_at
+    assert not_yet.error.get("X-Amz-Date") == str(int(signed_at.timestamp()) * 1000)
     """),
     code("""
     assert top_finding("Not yet valid", early, not_yet) == "not-yet-valid"
@@ -242,10 +252,11 @@ CELLS: list[Cell] = [
     A URL signed with temporary credentials (an assumed role, a Lambda function's execution
     role, ECS or EC2 instance roles, SSO) carries their session token in
     `X-Amz-Security-Token`, and **it dies with that session**, whatever `X-Amz-Expires`
-    says. A Lambda function reads its role's credentials from `AWS_ACCESS_KEY_ID`,
-    `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`; they were issued when its execution
-    environment started, so a URL presigned late in their life can stop working long before
-    the hour it promises. Nothing warns at signing time.
+    says. A Lambda function, for example, signs with its execution role's temporary
+    credentials (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN` in its
+    environment). Lambda obtains and renews them on its own schedule, so the function does
+    not control how much of their life is left when it signs, and a URL presigned for an
+    hour can stop working much sooner. Nothing warns at signing time.
 
     The lab creates a role with the same upload-only policy and assumes it for the shortest
     session STS allows, 900 seconds.
@@ -342,7 +353,7 @@ CELLS: list[Cell] = [
     expect(off_prefix, 403, "AccessDenied", "Access Denied")
     """),
     code("""
-    assert top_finding("Key outside the policy's prefix", outside, off_prefix) == "access-denied-policy"
+    assert top_finding("Key outside the prefix", outside, off_prefix) == "access-denied-policy"
     """),
     md("""
     The fix is to sign keys the policy covers. A signing service should choose the key
@@ -390,7 +401,8 @@ CELLS: list[Cell] = [
     print(parse_presigned_url(encrypted).signed_headers)
     assert send("PUT", encrypted, data=BODY,
                 headers={"x-amz-server-side-encryption": "AES256"}).status == 200
-    print("stored with", lab.s3.head_object(Bucket=BUCKET, Key="uploads/plain.txt")["ServerSideEncryption"])
+    stored = lab.s3.head_object(Bucket=BUCKET, Key="uploads/plain.txt")
+    print("stored with", stored["ServerSideEncryption"])
     """),
     md("""
     The lab removes the bucket policy again, so that it does not mix with the next cases.
@@ -537,12 +549,13 @@ CELLS: list[Cell] = [
     """),
     md("""
     **A condition fails.** The form says `text/html` where the policy wants `image/jpeg`.
-    S3 echoes the failed condition as it reads it, as a JSON array:
+    S3 echoes the failed condition as a JSON array; the policy's `{"Content-Type": ...}`
+    appears in its long form `["eq", "$Content-Type", ...]`:
     """),
     code("""
     wrong_type = post_form(post, {"Content-Type": "text/html"})
-    expect(wrong_type, 403, "AccessDenied",
-           'Invalid according to Policy: Policy Condition failed: ["eq", "$Content-Type", "image/jpeg"]')
+    expect(wrong_type, 403, "AccessDenied", "Invalid according to Policy: "
+           'Policy Condition failed: ["eq", "$Content-Type", "image/jpeg"]')
     """),
     code("""
     assert top_finding("POST: condition failed", post["url"], wrong_type,
@@ -551,11 +564,12 @@ CELLS: list[Cell] = [
     md("""
     **An extra field.** Every form field except `file`, `policy`, `x-amz-signature` and
     `x-ignore-*` must be covered by a condition. A client that adds its own metadata field
-    breaks the form; S3 names the field in lower case:
+    breaks the form, and S3 names the field:
     """),
     code("""
     extra = post_form(post, {"x-amz-meta-owner": "alice"})
-    expect(extra, 403, "AccessDenied", "Invalid according to Policy: Extra input fields: x-amz-meta-owner")
+    expect(extra, 403, "AccessDenied",
+           "Invalid according to Policy: Extra input fields: x-amz-meta-owner")
     """),
     code("""
     assert top_finding("POST: extra input field", post["url"], extra,
