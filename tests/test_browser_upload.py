@@ -108,6 +108,7 @@ def test_content_type_other_than_signed_shows_signature_mismatch(page: Any, stac
     assert _text(page, "#error-code") == "SignatureDoesNotMatch"
     assert _text(page, "#error-message").startswith("The request signature we calculated")
     assert _text(page, "#diagnosis-findings")
+    assert "content-type: sent image/png, signed image/jpeg" in _text(page, "#header-check")
     assert _stored_keys(stack) == before
 
 

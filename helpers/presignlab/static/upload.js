@@ -21,6 +21,7 @@ function resetOutcome() {
   $("diagnosis").hidden = true;
   $("diagnosis-findings").replaceChildren();
   delete $("diagnosis").dataset.ready;
+  $("header-check").hidden = true;
   $("progress").value = 0;
   $("progress-text").textContent = "0%";
 }
@@ -97,6 +98,7 @@ function upload() {
       setOutcome("uploaded", `Uploaded ${file.size} bytes to ${grant.key}, ETag ${etag}`);
     } else {
       showS3Error(xhr);
+      checkSentHeaders(sent.headers);
       askForDiagnosis(sent, xhr.responseText);
     }
   };
@@ -123,6 +125,21 @@ function showS3Error(xhr) {
   $("error-message").textContent = field("Message");
   $("s3-error").hidden = false;
   setOutcome("s3-error", `Amazon S3 refused the upload: HTTP ${xhr.status} ${code}`);
+}
+
+// The signing API listed the headers the URL was signed with: name any the page sent otherwise.
+function checkSentHeaders(sentHeaders) {
+  const lower = (headers) =>
+    Object.fromEntries(Object.entries(headers).map(([n, v]) => [n.toLowerCase(), v]));
+  const signed = lower(grant.headers || {});
+  const sent = lower(sentHeaders);
+  const differences = Object.keys(signed)
+    .filter((name) => sent[name] !== signed[name])
+    .map((name) => `${name}: sent ${sent[name] ?? "nothing"}, signed ${signed[name]}`);
+  if (!differences.length) return;
+  $("header-check").textContent =
+    `The page did not send the headers the URL was signed with (${differences.join("; ")}).`;
+  $("header-check").hidden = false;
 }
 
 async function askForDiagnosis(sent, errorBody) {
