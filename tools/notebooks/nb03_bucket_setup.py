@@ -322,6 +322,7 @@ CELLS: list[Cell] = [
     status_code = refused(lab.s3.put_object, Bucket=BUCKET, Key="uploads/acl.txt", Body=b"x",
                           ACL="public-read")
     assert status_code == (400, "AccessControlListNotSupported")
+    assert "Contents" not in lab.s3.list_objects_v2(Bucket=BUCKET, Prefix="uploads/acl.txt")
     status_code
     """),
     md("""
@@ -356,8 +357,8 @@ CELLS: list[Cell] = [
     signer.user_name
     """),
     md("""
-    (The signer's access key id is random and its secret is never printed; `signer` hides
-    both in its representation.)
+    (The representation of `signer` hides its secret access key. Its access key id is
+    random, so the notebook does not print it either.)
 
     A URL the signer signs for a key under `uploads/` works:
     """),
