@@ -70,6 +70,8 @@ CELLS: list[Cell] = [
     from tqdm import tqdm
 
     from presignlab import parse_presigned_url
+    from presignlab.diagnosis import diagnose
+    from presignlab.examples import EXAMPLE_SECRET_ACCESS_KEY
     from presignlab.lab import open_lab, send, show_error
     """),
     md("""
@@ -137,6 +139,18 @@ CELLS: list[Cell] = [
     missing = send("PUT", url, data=PNG, headers={"x-amz-meta-owner": "alice"})
     assert missing.status == 403 and missing.code == "SignatureDoesNotMatch"
     print(missing.status, missing.code)
+    """),
+    md("""
+    The kit's `diagnose` names the cause. It needs the signer's secret key to try out
+    changes; locally the signer is the lab's root user, whose keys are AWS's documented
+    example pair.
+    """),
+    code("""
+    if lab.local_only("diagnosing with the signer's secret key"):
+        found = diagnose(url, "PUT", {"x-amz-meta-owner": "alice"}, secret_key=EXAMPLE_SECRET_ACCESS_KEY,
+                         error_xml=missing.body, now=lab.clock.now()).findings[0]
+        assert found.code == "signed-header-missing"
+        print(found.code, found.message, sep="\\n")
     """),
     md("""
     Adding an `x-amz-*` header that was not signed is refused before the signature is even

@@ -69,6 +69,8 @@ CELLS: list[Cell] = [
     from botocore.config import Config
 
     from presignlab import parse_presigned_url
+    from presignlab.diagnosis import diagnose
+    from presignlab.examples import EXAMPLE_SECRET_ACCESS_KEY
     from presignlab.lab import open_lab, send, show_error
     """),
     md("""
@@ -266,6 +268,18 @@ CELLS: list[Cell] = [
     spoofed = send("PUT", image_url, data=b"<script>alert(1)</script>", headers={"Content-Type": "text/html"})
     assert spoofed.status == 403 and spoofed.code == "SignatureDoesNotMatch"
     print(spoofed.status, spoofed.code)
+    """),
+    md("""
+    `diagnose`, given the URL, the request, S3's error body and the signing secret, finds the
+    one change that explains the mismatch. Locally the signer is the lab's root user, whose
+    keys are AWS's documented example pair, so the secret is known here:
+    """),
+    code("""
+    if lab.local_only("diagnosing with the signer's secret key"):
+        found = diagnose(image_url, "PUT", {"Content-Type": "text/html"}, secret_key=EXAMPLE_SECRET_ACCESS_KEY,
+                         error_xml=spoofed.body, now=lab.clock.now()).findings[0]
+        assert found.code == "signed-header-value-mismatch"
+        print(found.code, found.message, sep="\\n")
     """),
     md("""
     and the signed type succeeds:
