@@ -58,10 +58,10 @@ def _gone(exc: Exception) -> bool:
     return _code(exc) in GONE_CODES
 
 
-def _tolerate(call: Callable[[], Any]) -> None:
-    """Run ``call``; an "already gone" error is ignored."""
+def _tolerate(call: Callable[..., Any], **kwargs: Any) -> None:
+    """Run ``call(**kwargs)``; an "already gone" error is ignored."""
     try:
-        call()
+        call(**kwargs)
     except Exception as exc:
         if not _gone(exc):
             raise
@@ -82,9 +82,10 @@ def _empty_bucket(s3: Any, bucket: str) -> int:
     for page in _pages(s3, "list_multipart_uploads", Bucket=bucket):
         for upload in page.get("Uploads", []):
             _tolerate(
-                lambda u=upload: s3.abort_multipart_upload(
-                    Bucket=bucket, Key=u["Key"], UploadId=u["UploadId"]
-                )
+                s3.abort_multipart_upload,
+                Bucket=bucket,
+                Key=upload["Key"],
+                UploadId=upload["UploadId"],
             )
             count += 1
     return count
@@ -111,21 +112,16 @@ def delete_bucket(s3: Any, bucket: str) -> str:
 
 
 def _drop_policies(iam: Any, kind: str, name: str) -> None:
-    key = "UserName" if kind == "user" else "RoleName"
-    for page in _pages(iam, f"list_{kind}_policies", **{key: name}):
+    """Delete the inline policies of a user or role and detach its managed ones."""
+    owner = {"UserName": name} if kind == "user" else {"RoleName": name}
+    delete_inline = getattr(iam, f"delete_{kind}_policy")
+    detach = getattr(iam, f"detach_{kind}_policy")
+    for page in _pages(iam, f"list_{kind}_policies", **owner):
         for policy in page.get("PolicyNames", []):
-            _tolerate(
-                lambda p=policy: getattr(iam, f"delete_{kind}_policy")(
-                    **{key: name, "PolicyName": p}
-                )
-            )
-    for page in _pages(iam, f"list_attached_{kind}_policies", **{key: name}):
-        for policy in page.get("AttachedPolicies", []):
-            _tolerate(
-                lambda p=policy: getattr(iam, f"detach_{kind}_policy")(
-                    **{key: name, "PolicyArn": p["PolicyArn"]}
-                )
-            )
+            _tolerate(delete_inline, PolicyName=policy, **owner)
+    for page in _pages(iam, f"list_attached_{kind}_policies", **owner):
+        for attached in page.get("AttachedPolicies", []):
+            _tolerate(detach, PolicyArn=attached["PolicyArn"], **owner)
 
 
 def delete_user(iam: Any, user: str) -> str:
@@ -134,9 +130,7 @@ def delete_user(iam: Any, user: str) -> str:
         keys = 0
         for page in _pages(iam, "list_access_keys", UserName=user):
             for key in page.get("AccessKeyMetadata", []):
-                _tolerate(
-                    lambda k=key: iam.delete_access_key(UserName=user, AccessKeyId=k["AccessKeyId"])
-                )
+                _tolerate(iam.delete_access_key, UserName=user, AccessKeyId=key["AccessKeyId"])
                 keys += 1
         _drop_policies(iam, "user", user)
         iam.delete_user(UserName=user)
