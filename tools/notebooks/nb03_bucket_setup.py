@@ -428,17 +428,17 @@ CELLS: list[Cell] = [
     hardens it.
     """),
     md("## References\n\n" + "\n".join([
-        "- Amazon S3 User Guide, [Blocking public access to your Amazon S3 storage]"
-        "(https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html)",
-        "- Amazon S3 User Guide, [Controlling ownership of objects and disabling ACLs for your bucket]"
-        "(https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html)",
+        ("- Amazon S3 User Guide, [Blocking public access to your Amazon S3 storage]"
+         "(https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html)"),
+        ("- Amazon S3 User Guide, [Controlling ownership of objects and disabling ACLs for your bucket]"
+         "(https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html)"),
         REFERENCES["cors"],
-        "- Amazon S3 User Guide, [Bucket policies for Amazon S3]"
-        "(https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-policies.html)",
-        "- Amazon CloudFront Developer Guide, [Restrict access to an Amazon S3 origin]"
-        "(https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html)",
-        "- IAM User Guide, [Apply least-privilege permissions]"
-        "(https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege)",
+        ("- Amazon S3 User Guide, [Bucket policies for Amazon S3]"
+         "(https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-policies.html)"),
+        ("- Amazon CloudFront Developer Guide, [Restrict access to an Amazon S3 origin]"
+         "(https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html)"),
+        ("- IAM User Guide, [Apply least-privilege permissions]"
+         "(https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege)"),
         REFERENCES["presigned"],
     ])),
     md("""

@@ -456,14 +456,14 @@ CELLS: list[Cell] = [
     """),
     md("## References\n\n" + "\n".join([
         REFERENCES["upload"],
-        "- AWS Lambda Developer Guide, [Using Lambda with API Gateway]"
-        "(https://docs.aws.amazon.com/lambda/latest/dg/services-apigateway.html)",
-        "- Amazon API Gateway Developer Guide, [Lambda proxy integrations in API Gateway]"
-        "(https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html)",
-        "- Amazon S3 User Guide, [Controlling ownership of objects and disabling ACLs for your bucket]"
-        "(https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html)",
-        "- Amazon S3 User Guide, [Naming Amazon S3 objects]"
-        "(https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html)",
+        ("- AWS Lambda Developer Guide, [Using Lambda with API Gateway]"
+         "(https://docs.aws.amazon.com/lambda/latest/dg/services-apigateway.html)"),
+        ("- Amazon API Gateway Developer Guide, [Lambda proxy integrations in API Gateway]"
+         "(https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html)"),
+        ("- Amazon S3 User Guide, [Controlling ownership of objects and disabling ACLs for your bucket]"
+         "(https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html)"),
+        ("- Amazon S3 User Guide, [Naming Amazon S3 objects]"
+         "(https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html)"),
         REFERENCES["presigned"],
     ])),
     md("""
