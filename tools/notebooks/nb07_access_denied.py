@@ -617,10 +617,10 @@ CELLS: list[Cell] = [
     md("""
     ## Summary
 
-    - Amazon S3 checks a presigned request in order: the URL's parameters and time window
+    - Amazon S3 first checks the URL's parameters and time window
       (`AuthorizationQueryParametersError`, `Request has expired`, `Request is not yet
-      valid`), then the credentials (`InvalidAccessKeyId`, `ExpiredToken`), then the
-      signature, then the permissions (`AccessDenied`) and the bucket's settings
+      valid`) and the credentials (`InvalidAccessKeyId`, `ExpiredToken`), then the
+      signature, and only then the permissions (`AccessDenied`) and the bucket's settings
       (`AccessControlListNotSupported`, Block Public Access).
     - A URL lives at most as long as the credentials that signed it: a session's end or a
       deleted key kills it before `X-Amz-Expires`.
