@@ -64,6 +64,8 @@ CELLS: list[Cell] = [
     code("""
     import base64
     import hashlib
+    import itertools
+    import json
 
     import requests
     from botocore.config import Config
@@ -72,6 +74,7 @@ CELLS: list[Cell] = [
     from presignlab.diagnosis import diagnose
     from presignlab.examples import EXAMPLE_SECRET_ACCESS_KEY
     from presignlab.lab import open_lab, send, show_error
+    from presignlab.signing_service import api_gateway_event, make_hardened_handler
     """),
     md("""
     `open_lab` starts the strict local S3 with a pinned clock; `create_bucket` makes the
@@ -90,6 +93,9 @@ CELLS: list[Cell] = [
 
     def stored(key):
         return lab.s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+
+
+    PNG = b"\\x89PNG\\r\\n\\x1a\\n" + bytes(range(256)) * 4
     """),
     md("""
     ## A URL works until it expires
@@ -221,13 +227,47 @@ CELLS: list[Cell] = [
     The key is signed too, so the uploader cannot change it; the danger is a signing service
     that signs whatever key the client asks for. A client that asks for `index.html`, for
     another user's `avatars/alice.png` or for `uploads/../config.json` then overwrites it with
-    a perfectly valid URL. The key should come from the server: a fixed prefix, the user's
-    id, a random id, and at most a sanitised display name, e.g.
-    `uploads/<user id>/<random id>/photo.png`. A random key is also unique, which makes
-    `If-None-Match: *` truly single-use.
+    a perfectly valid URL (notebook 04 shows the seed article's handler doing exactly that).
 
-    Notebook 04 shows the seed article's handler signing a client-chosen key, and the
-    hardened handler that chooses the key itself.
+    `make_hardened_handler` is notebook 04's hardened signing Lambda. It makes the key
+    itself: a fixed prefix, a random id, and only a sanitised display name from the client's
+    `filekey`. In production the id is a random UUID; here a counter stands in for it, so the
+    output is the same on every run. `ask` calls the handler with the event API Gateway would
+    pass for `GET /presign?...`.
+    """),
+    code("""
+    serial = itertools.count(1)
+    handler = make_hardened_handler(lab.s3, bucket, id_factory=lambda: f"{next(serial):032x}")
+
+
+    def ask(**query):
+        answer = handler(api_gateway_event(query=query), None)
+        return answer["statusCode"], json.loads(answer["body"])
+    """),
+    md("""
+    A client asking for `../../index.html` gets a key under `uploads/`, with `..` and the
+    directories gone, the type it must send, and an expiry capped at 15 minutes:
+    """),
+    code("""
+    status, grant = ask(filekey="../../index.html", contentType="image/png")
+    status, grant["key"], grant["headers"], grant["expires_in"]
+    """),
+    md("""
+    The same request again gets a different key, so two uploads never collide, and a URL
+    with `If-None-Match: *` under a fresh key really writes only once:
+    """),
+    code("""
+    _, second_grant = ask(filekey="../../index.html", contentType="image/png")
+    assert second_grant["key"] != grant["key"]
+    second_grant["key"]
+    """),
+    md("""
+    The uploader sends what the grant says, and the object lands under the server's key:
+    """),
+    code("""
+    upload = send(grant["method"], grant["signed_url"], data=PNG, headers=grant["headers"])
+    assert upload.status == 200 and stored(grant["key"]) == PNG
+    upload.status
     """),
     md("""
     ## Content-type allowlists
@@ -244,21 +284,21 @@ CELLS: list[Cell] = [
     page.status, content_type
     """),
     md("""
-    The fix has two halves. The signing service accepts only types from an allowlist (and
-    never `text/html` or `image/svg+xml`), and it *signs* the chosen type with `ContentType`,
-    so Amazon S3 refuses any other:
+    The fix has two halves. The signing service accepts only types from an allowlist (the
+    hardened handler's is images and PDF, never `text/html` or `image/svg+xml`):
     """),
     code("""
-    ALLOWED_TYPES = {"image/png", "image/jpeg", "image/webp"}
-
-
-    def presign_image(key, content_type):
-        if content_type not in ALLOWED_TYPES:
-            raise ValueError(f"content type {content_type!r} is not allowed")
-        return presign_put(key, ContentType=content_type)
-
-
-    image_url = presign_image("avatars/bob.png", "image/png")
+    status, refusal = ask(filekey="page.html", contentType="text/html")
+    assert status == 400
+    status, refusal["error"]
+    """),
+    md("""
+    and it *signs* the type it allows (`ContentType`), so `content-type` is a signed header
+    of the URL:
+    """),
+    code("""
+    _, grant = ask(filekey="bob.png", contentType="image/png")
+    image_url = grant["signed_url"]
     parse_presigned_url(image_url).required_headers
     """),
     md("""
@@ -285,8 +325,7 @@ CELLS: list[Cell] = [
     and the signed type succeeds:
     """),
     code("""
-    PNG = b"\\x89PNG\\r\\n\\x1a\\n" + bytes(range(256)) * 4
-    image = send("PUT", image_url, data=PNG, headers={"Content-Type": "image/png"})
+    image = send("PUT", image_url, data=PNG, headers=grant["headers"])
     assert image.status == 200
     image.status
     """),
@@ -423,7 +462,7 @@ CELLS: list[Cell] = [
     |---|---|---|
     | A URL uploads any number of times | `IfNoneMatch="*"` signed (SigV4) | `412 PreconditionFailed` |
     | A leaked URL stays usable | Expiry in minutes | `403 AccessDenied`, `Request has expired` |
-    | The client picks the key | The server generates a unique key | (nothing to refuse: the URL names only that key) |
+    | The client picks the key | The server makes it: prefix, random id, sanitised name | (nothing to refuse: the client names no key) |
     | The client picks the content type | Allowlist, then `ContentType` signed | `403 SignatureDoesNotMatch` |
     | The client picks the size | POST `content-length-range`, or `ContentLength` signed | `400 EntityTooSmall` / `EntityTooLarge`, `403 SignatureDoesNotMatch` |
     | The bytes are not the announced ones | `ChecksumSHA256` (or `ContentMD5`) signed | `400 BadDigest` |
