@@ -359,3 +359,16 @@ def test_show_error_accepts_a_requests_response(
         "Status: 404\nCode: NoSuchBucket\nMessage: The specified bucket does not exist\n"
         "BucketName: no-such-bucket\n"
     )
+
+
+def test_aws_region_defaults_to_the_sessions_region(fake_aws: tuple[LocalS3, object]) -> None:
+    server, _ = fake_aws
+    session = boto3.session.Session(
+        aws_access_key_id=server.access_key_id,
+        aws_secret_access_key=server.secret_access_key,
+        region_name="eu-west-1",
+    )
+    lab = open_lab("nb3", _session=session)
+    assert lab.region == "eu-west-1" and lab.s3.meta.region_name == "eu-west-1"
+    assert open_lab("nb3", region="us-west-2", _session=session).region == "us-west-2"
+    assert open_lab("nb3", _session=session) is lab

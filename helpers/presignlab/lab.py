@@ -38,6 +38,7 @@ from .lab_resources import Resources, delete_all
 
 __all__ = [
     "AWS_ENDPOINT_ENV",
+    "DEFAULT_REGION",
     "LAB_EPOCH",
     "TARGETS",
     "TARGET_ENV",
@@ -57,6 +58,8 @@ TARGET_ENV = "PRESIGNLAB_TARGET"
 TARGETS = ("local", "aws")
 #: For tests only: an endpoint URL the aws target's clients use instead of AWS.
 AWS_ENDPOINT_ENV = "PRESIGNLAB_AWS_ENDPOINT_URL"
+#: The region when none is given (and, on aws, none is configured).
+DEFAULT_REGION = "us-east-1"
 #: The instant the local lab's clock starts at: 2026-03-01T12:00:00Z.
 LAB_EPOCH = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
 
@@ -385,11 +388,17 @@ def _open_local(notebook: str, region: str) -> Lab:
     return lab
 
 
-def _open_aws(notebook: str, region: str, session: Any) -> Lab:
-    if session is None:
-        import boto3
+_sessions: list[Any] = []
 
-        session = boto3.session.Session()
+
+def _default_session(boto3: Any) -> Any:
+    """One default boto3 session per process (so re-opening the lab finds the same one)."""
+    if not _sessions:
+        _sessions.append(boto3.session.Session())
+    return _sessions[0]
+
+
+def _open_aws(notebook: str, region: str, session: Any) -> Lab:
     lab = Lab(
         target="aws",
         notebook=notebook,
@@ -417,14 +426,22 @@ def _open_aws(notebook: str, region: str, session: Any) -> Lab:
     return lab
 
 
-def open_lab(notebook: str, *, region: str = "us-east-1", _session: Any = None) -> Lab:
+def open_lab(notebook: str, *, region: str | None = None, _session: Any = None) -> Lab:
     """The lab for ``notebook`` on the target ``PRESIGNLAB_TARGET`` names (idempotent).
 
-    Calling it again in the same kernel returns the same :class:`Lab`. ``_session`` (tests
-    only) is the boto3 session the aws target uses instead of a default one.
+    Calling it again in the same kernel returns the same :class:`Lab`. ``region`` defaults to
+    us-east-1 locally and, on aws, to the region boto3 is configured with (else us-east-1).
+    ``_session`` (tests only) is the boto3 session the aws target uses instead of a default one.
     """
     target = lab_target()
-    key = (target, notebook, region, id(_session) if _session is not None else None)
+    if target == "aws" and _session is None:
+        import boto3
+
+        _session = _default_session(boto3)
+    if region is None:
+        configured = getattr(_session, "region_name", None) if target == "aws" else None
+        region = configured or DEFAULT_REGION
+    key = (target, notebook, region, id(_session))
     lab = _labs.get(key)
     if lab is not None and lab._alive():
         return lab
@@ -447,6 +464,7 @@ def close_lab() -> None:
         if lab._atexit:
             atexit.unregister(lab._cleanup_at_exit)
     _labs.clear()
+    _sessions.clear()
     unfollow_clock()
     while _started:
         _started.pop().stop()
