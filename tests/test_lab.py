@@ -372,3 +372,14 @@ def test_aws_region_defaults_to_the_sessions_region(fake_aws: tuple[LocalS3, obj
     assert lab.region == "eu-west-1" and lab.s3.meta.region_name == "eu-west-1"
     assert open_lab("nb3", region="us-west-2", _session=session).region == "us-west-2"
     assert open_lab("nb3", _session=session) is lab
+
+
+def test_aws_with_refused_credentials_is_a_target_error(fake_aws: tuple[LocalS3, object]) -> None:
+    server, _ = fake_aws
+    wrong = "wrong-secret-never-printed"
+    session = boto3.session.Session(
+        aws_access_key_id=server.access_key_id, aws_secret_access_key=wrong, region_name="us-east-1"
+    )
+    with pytest.raises(TargetError) as info:
+        open_lab("nb4", _session=session)
+    assert "SignatureDoesNotMatch" in str(info.value) and wrong not in str(info.value)
