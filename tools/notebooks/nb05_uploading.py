@@ -163,7 +163,8 @@ CELLS: list[Cell] = [
     """),
     md("""
     The fix in both cases is the table above: send every required header with its signed
-    value, and no other `x-amz-*` header. Notebook 06 takes `SignatureDoesNotMatch` apart.
+    value, and no other `x-amz-*` header. [06-signature-does-not-match](06-signature-does-not-match.ipynb)
+    takes `SignatureDoesNotMatch` apart.
 
     ## A large file, streamed with a progress display
 
@@ -301,7 +302,8 @@ CELLS: list[Cell] = [
     assert too_big.status == 400 and too_big.code == "EntityTooLarge"
     """),
     md("""
-    Notebook 09 uses the same conditions to enforce type and size limits.
+    [09-hardening-uploads](09-hardening-uploads.ipynb) uses the same conditions to enforce
+    type and size limits.
 
     ## A multipart upload with presigned part URLs
 
@@ -398,9 +400,9 @@ CELLS: list[Cell] = [
 
     ## What's next
 
-    The next notebook, `06-signature-does-not-match` (coming), breaks uploads on purpose,
-    ten different ways, and diagnoses each `SignatureDoesNotMatch`. The uploads of this
-    notebook return in [09-hardening-uploads](09-hardening-uploads.ipynb), which closes
+    [06-signature-does-not-match](06-signature-does-not-match.ipynb) breaks uploads on
+    purpose, ten different ways, and diagnoses each `SignatureDoesNotMatch`. The uploads of
+    this notebook return in [09-hardening-uploads](09-hardening-uploads.ipynb), which closes
     what a presigned URL leaves open: reuse, expiry, key, type, size and content.
     """),
     md("\n".join([

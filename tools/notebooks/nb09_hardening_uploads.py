@@ -171,7 +171,8 @@ CELLS: list[Cell] = [
     """),
     md("""
     The header protects only when it is signed. boto3 signing with the legacy Signature
-    Version 2 (its default in some older regions, see notebook 01) does not put
+    Version 2 (its default in some older regions, see
+    [01-anatomy-of-a-presigned-url](01-anatomy-of-a-presigned-url.ipynb)) does not put
     `If-None-Match` into the signature at all, so the uploader can simply leave it out and
     overwrite. Amazon S3 refuses SigV2 for buckets created after June 2020, so this cell runs
     only locally.
@@ -220,14 +221,15 @@ CELLS: list[Cell] = [
     """),
     md("""
     A URL signed with temporary credentials also dies when its session does, whatever
-    `X-Amz-Expires` says; notebook 07 shows that case.
+    `X-Amz-Expires` says; [07-access-denied](07-access-denied.ipynb) shows that case.
 
     ## Server-chosen keys
 
     The key is signed too, so the uploader cannot change it; the danger is a signing service
     that signs whatever key the client asks for. A client that asks for `index.html`, for
     another user's `avatars/alice.png` or for `uploads/../config.json` then overwrites it with
-    a perfectly valid URL (notebook 04 shows the seed article's handler doing exactly that).
+    a perfectly valid URL ([04-the-signing-service](04-the-signing-service.ipynb) shows the
+    seed article's handler doing exactly that).
 
     `make_hardened_handler` is notebook 04's hardened signing Lambda. It makes the key
     itself: a fixed prefix, a random id, and only a sanitised display name from the client's
@@ -342,7 +344,7 @@ CELLS: list[Cell] = [
 
     **Presigned POST with `content-length-range`.** The policy states a minimum and a maximum,
     both inclusive, and Amazon S3 checks the file against them. The helper sends a form as
-    in notebook 05: the fields first, the file last.
+    in [05-uploading](05-uploading.ipynb): the fields first, the file last.
     """),
     code("""
     post = lab.s3.generate_presigned_post(
