@@ -48,8 +48,10 @@ CELLS: list[Cell] = [
     ## Imports
     """),
     code("""
+    import re
     from textwrap import indent
 
+    import boto3
     from botocore.config import Config
     from IPython.display import HTML
 
@@ -79,12 +81,23 @@ CELLS: list[Cell] = [
     """),
     md("""
     The diagnosis below recomputes signatures, so it needs the secret key the URLs were
-    signed with. Locally that is the example secret from `presignlab.examples`; it is
-    passed to `diagnose` and never printed.
+    signed with. Locally that is the example secret from `presignlab.examples`; on real
+    AWS (`PRESIGNLAB_TARGET=aws`) it is the secret of the credentials boto3 found. It is
+    passed to `diagnose` and never printed. URLs are printed through `shown`, which masks a
+    session token (temporary credentials put one in every URL, and it is a credential too).
     """),
     code("""
-    ACCESS_KEY_ID, SECRET_KEY = EXAMPLE_ACCESS_KEY_ID, EXAMPLE_SECRET_ACCESS_KEY
+    if lab.target == "local":
+        ACCESS_KEY_ID, SECRET_KEY, TOKEN = EXAMPLE_ACCESS_KEY_ID, EXAMPLE_SECRET_ACCESS_KEY, None
+    else:
+        found = boto3.session.Session().get_credentials().get_frozen_credentials()
+        ACCESS_KEY_ID, SECRET_KEY, TOKEN = found.access_key, found.secret_key, found.token
     BODY = b"hello, presigned world\\n"
+
+
+    def shown(url):
+        \"\"\"The URL with the value of any X-Amz-Security-Token masked.\"\"\"
+        return re.sub(r"(X-Amz-Security-Token=)[^&]+", r"\\1<token>", url)
     """),
     md("""
     A plain upload URL signs only the `host` header. Sent as it is, with `PUT`, it works.
@@ -93,7 +106,7 @@ CELLS: list[Cell] = [
     upload_url = lab.s3.generate_presigned_url(
         "put_object", Params={"Bucket": bucket, "Key": "notes/hello.txt"}, ExpiresIn=600,
     )
-    print(upload_url)
+    print(shown(upload_url))
     assert send("PUT", upload_url, data=BODY).status == 200
     """),
     md("""
@@ -125,7 +138,7 @@ CELLS: list[Cell] = [
     def attempt(method, url, headers=None):
         \"\"\"Send one request; print it and S3's Code, Message and CanonicalRequest.\"\"\"
         headers = headers or {}
-        print(method, url)
+        print(method, shown(url))
         for name, value in headers.items():
             print(f"    {name}: {value}")
         response = send(method, url, headers=headers, data=BODY if method == "PUT" else None)
@@ -421,7 +434,7 @@ CELLS: list[Cell] = [
     """),
     code("""
     stale_signer = lab.client(
-        "s3", aws_access_key_id=ACCESS_KEY_ID,
+        "s3", aws_access_key_id=ACCESS_KEY_ID, aws_session_token=TOKEN,
         aws_secret_access_key="a-rotated-secret-that-no-longer-matches",
     )
     stale_url = stale_signer.generate_presigned_url(

@@ -51,6 +51,8 @@ CELLS: list[Cell] = [
     from datetime import UTC, datetime
     from pathlib import Path
 
+    import boto3
+
     from presignlab import parse_presigned_url
     from presignlab.diagnosis import diagnose, parse_error_body
     from presignlab.examples import EXAMPLE_SECRET_ACCESS_KEY
@@ -374,7 +376,15 @@ CELLS: list[Cell] = [
     A diagnosis from captured evidence is a hypothesis about the client. Reproducing the
     failure with the kit's strict local S3 tests it: presign the same way, send the same
     request, and compare. The local S3 returns the same kind of error body, so the same
-    command reads it.
+    command reads it. The lab's client signs with the example keys locally, and with the
+    credentials boto3 finds on real AWS (`PRESIGNLAB_TARGET=aws`); the diagnosis gets the
+    matching secret.
+    """),
+    code("""
+    if lab.target == "local":
+        lab_secret = EXAMPLE_SECRET_ACCESS_KEY
+    else:
+        lab_secret = boto3.session.Session().get_credentials().get_frozen_credentials().secret_key
     """),
     code("""
     local_url = lab.s3.generate_presigned_url(
@@ -386,8 +396,9 @@ CELLS: list[Cell] = [
     """),
     code("""
     local = presignlab("diagnose", local_url, "-H", f"Content-Type: {SENT_HEADERS['Content-Type']}",
-                       "--error-xml", "-", "--secret-key", EXAMPLE_SECRET_ACCESS_KEY,
-                       "--now", lab.clock.now().isoformat(), "--json", stdin=response.body.decode())
+                       "--error-xml", "-", "--secret-key", lab_secret, "--json",
+                       *(["--now", lab.clock.now().isoformat()] if lab.clock else []),
+                       stdin=response.body.decode())
     assert local.returncode == 1
     [f["code"] for f in json.loads(local.stdout)["findings"]]
     """),
