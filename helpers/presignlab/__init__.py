@@ -8,7 +8,9 @@ The public API, re-exported from the modules named after what they do:
 - :mod:`presignlab.clock`: the controllable clock;
 - :mod:`presignlab.errors`: the exception tree;
 - :mod:`presignlab.diagnosis`: error bodies, canonical-request comparison, ``diagnose``;
-- :mod:`presignlab.locals3`: the strict local S3 (``LocalS3``).
+- :mod:`presignlab.locals3`: the strict local S3 (``LocalS3``);
+- :mod:`presignlab.lab`: the notebooks' set-up (local or real AWS target);
+- :mod:`presignlab.signing_service`: the seed's Lambda presigner and its hardened version.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from .errors import (
     SignatureMismatch,
     TargetError,
 )
+from .lab import LAB_EPOCH, Lab, Signer, open_lab, send, show_error
 from .locals3.http_server import ServerBindError
 from .locals3.server import LocalS3
 from .presigned_url import PresignedUrl, UrlDefect, parse_presigned_url
@@ -51,6 +54,12 @@ from .query_auth import (
     sigv2_string_to_sign,
     sigv4_canonical_request,
     sigv4_string_to_sign,
+)
+from .signing_service import (
+    ALLOWED_CONTENT_TYPES,
+    api_gateway_event,
+    make_hardened_handler,
+    make_naive_handler,
 )
 from .sigv2 import signature_v2, string_to_sign_v2
 from .sigv4 import (
@@ -69,6 +78,7 @@ from .sigv4 import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "ALLOWED_CONTENT_TYPES",
     "AccessDenied",
     "CODES",
     "CanonicalRequestParts",
@@ -80,6 +90,8 @@ __all__ = [
     "FINDING_CODES",
     "Finding",
     "FindingCode",
+    "LAB_EPOCH",
+    "Lab",
     "LocalS3",
     "PresignLabError",
     "PresignedUrl",
@@ -89,9 +101,11 @@ __all__ = [
     "SentRequest",
     "ServerBindError",
     "SignatureMismatch",
+    "Signer",
     "TargetError",
     "UrlDefect",
     "actual_canonical_request",
+    "api_gateway_event",
     "canonical_headers",
     "canonical_query_string",
     "canonical_request",
@@ -101,12 +115,17 @@ __all__ = [
     "credential_scope",
     "diagnose",
     "expected_canonical_request",
+    "make_hardened_handler",
+    "make_naive_handler",
+    "open_lab",
     "parse_canonical_request",
     "parse_error_body",
     "parse_presigned_url",
     "payload_hash",
     "presign_v2",
     "presign_v4",
+    "send",
+    "show_error",
     "signature",
     "signature_v2",
     "signed_headers",
