@@ -45,6 +45,16 @@ def case_expired() -> None:
     )
     result = diagnose(url, now=SIGNED_AT.replace(year=2099))
     _top(result, "expired", "confirmed")
+    # without now, the ServerTime of S3's error body is when the request was sent
+    server_time = (SIGNED_AT + timedelta(seconds=90)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    body = (
+        "<Error><Code>AccessDenied</Code><Message>Request has expired</Message>"
+        "<X-Amz-Expires>60</X-Amz-Expires><Expires>2026-03-01T12:01:00Z</Expires>"
+        f"<ServerTime>{server_time}</ServerTime></Error>"
+    )
+    pasted = diagnose(v4(expires=60), error_xml=body)
+    _top(pasted, "expired", "confirmed")
+    assert f"30 seconds before {server_time}" in pasted.findings[0].message
 
 
 def case_not_yet_valid() -> None:

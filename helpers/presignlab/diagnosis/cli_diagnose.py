@@ -153,7 +153,12 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "--secret-key", metavar="KEY", help="the signing secret: recompute the signature and search the cause"
     )
-    parser.add_argument("--now", metavar="ISO8601", help="when the request was sent, ISO 8601 (default: now)")
+    parser.add_argument(
+        "--now",
+        metavar="ISO8601",
+        help="when the request was sent, ISO 8601 "
+        "(default: S3's ServerTime in --error-xml, else now)",
+    )
     parser.add_argument(
         "--error-xml", metavar="PATH|-", help="S3's XML error body, from a file or stdin (-)"
     )

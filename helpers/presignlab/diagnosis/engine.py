@@ -75,6 +75,18 @@ def _sign_described(url: PresignedUrl, request: SentRequest) -> tuple[str | None
     return canonical, sigv4_string_to_sign(canonical, url.amz_date, url.region, url.service or "s3")
 
 
+def _server_time(body: S3ErrorBody | None) -> datetime | None:
+    """S3's clock when it answered (``<ServerTime>`` of expiry errors): when the request was sent."""
+    text = body.get("ServerTime") if body is not None else None
+    try:
+        value = datetime.fromisoformat(text.strip()) if text else None
+    except ValueError:
+        return None
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 def _unsigned_url(url_text: str) -> bool:
     """True for a readable http(s) URL without any authentication parameter (a POST form or CORS target)."""
     try:
@@ -115,12 +127,12 @@ def _diagnose(
     error_xml: str | bytes | None,
     now: datetime | None,
 ) -> Diagnosis:
+    body = parse_error_body(error_xml) if error_xml is not None else None
     now = (
-        datetime.now(UTC)
+        (_server_time(body) or datetime.now(UTC))
         if now is None
         else (now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC))
     )
-    body = parse_error_body(error_xml) if error_xml is not None else None
     try:
         url = parse_presigned_url(url_text)
     except PresignedUrlError:
@@ -213,7 +225,8 @@ def diagnose(
 
     ``headers`` are the headers sent (a ``Host`` header overrides the URL's host);
     ``secret_key`` enables recomputing the signature and the candidate search; ``error_xml``
-    is S3's error body; ``now`` (default: the current time) is when the request was sent.
+    is S3's error body; ``now`` is when the request was sent (default: the ``ServerTime`` in
+    S3's error body when it has one, else the current time).
     """
     try:
         return _diagnose(url, method, headers, secret_key, error_xml, now)
