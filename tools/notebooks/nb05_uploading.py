@@ -68,6 +68,7 @@ CELLS: list[Cell] = [
     import requests
     from IPython.display import Markdown
     from tqdm import tqdm
+    from urllib3 import encode_multipart_formdata
 
     from presignlab import parse_presigned_url
     from presignlab.diagnosis import diagnose
@@ -291,6 +292,17 @@ CELLS: list[Cell] = [
     ok = post_file(post, PNG)
     assert ok.status == 204
     ok.status, lab.s3.head_object(Bucket=bucket, Key="photos/dog.png")["ContentType"]
+    """),
+    md("""
+    With the file first, Amazon S3 reads no further: the fields after it are never seen, and
+    it reports the first required field it missed. urllib3's `encode_multipart_formdata`
+    keeps the parts in the order given, so it can put the file first:
+    """),
+    code("""
+    body, form_type = encode_multipart_formdata([("file", ("upload.png", PNG, "image/png")), *post["fields"].items()])
+    file_first = send("POST", post["url"], data=body, headers={"Content-Type": form_type})
+    show_error(file_first)
+    assert file_first.status == 400 and file_first.code == "InvalidArgument"
     """),
     md("""
     A file over the policy's maximum is refused with `EntityTooLarge`, which names the size
