@@ -100,9 +100,9 @@ CELLS: list[Cell] = [
     md("""
     ## A URL works until it expires
 
-    A presigned URL is not a one-time token. Amazon S3 checks the signature and the expiry
-    on every request, and nothing else; the AWS documentation says so: the URL can be used
-    multiple times, up to its expiration. The same URL, used twice:
+    A presigned URL is not a one-time token. Amazon S3 checks its signature and expiry on
+    every request and keeps no record of earlier uses; the AWS documentation says so: the
+    URL can be used multiple times, up to its expiration. The same URL, used twice:
     """),
     code("""
     url = presign_put("reports/q1.pdf")
