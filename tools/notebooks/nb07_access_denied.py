@@ -58,6 +58,7 @@ CELLS: list[Cell] = [
     |---|---|---|
     | [01-anatomy-of-a-presigned-url](01-anatomy-of-a-presigned-url.ipynb) | Necessary | `X-Amz-Date`, `X-Amz-Expires`, signed headers |
     | [02-signing-by-hand](02-signing-by-hand.ipynb) | Helpful | What the signature covers |
+    | [03-bucket-setup](03-bucket-setup.ipynb) | Helpful | Block Public Access, Object Ownership, a least-privilege signer |
     | IAM policies | Helpful | `Allow`, `Deny`, `Resource` ARNs |
 
     - **AWS account:** not needed; everything runs against the strict local S3. With
@@ -633,9 +634,10 @@ CELLS: list[Cell] = [
 
     ## What's next
 
-    The next notebook, `08-debugging-your-own-url` (coming), diagnoses a URL, a request and
-    an error body from your own application, and shows the same with the command line.
-    Until then, return to [00-overview](00-overview.ipynb) for the map of the series.
+    [08-debugging-your-own-url](08-debugging-your-own-url.ipynb) turns the kit on your own
+    failures: paste the URL, the request and the error body from your application (or from
+    any S3-compatible store) and get the diagnosis, in a notebook or with the
+    `presignlab diagnose` command line.
     """),
     md("## References\n\n" + "\n".join(
         [REFERENCES[n] for n in ("presigned", "upload", "query-auth", "errors")]
