@@ -205,21 +205,23 @@ CELLS: list[Cell] = [
     md("""
     The report function draws the bar. An interactive tqdm bar redraws itself on a timer,
     so its output differs from run to run. Here tqdm's `format_meter` draws one line at every
-    quarter of the upload instead, which is the same on every run. In your own code,
-    `tqdm(total=size, unit="B", unit_scale=True).update` is a fine report function too
-    (give it the increment, not the running total).
+    quarter of the upload instead, which is the same on every run. In an interactive session
+    a live bar works too: `bar = tqdm(total=size, unit="B", unit_scale=True)` with the report
+    function `lambda done: bar.update(done - bar.n)`.
     """),
-    code("""
+    code('''
     def quarter_bar(total):
-        shown = [0]
+        """A report function that prints a bar each time another quarter of `total` is sent."""
+        quarters = [0]
 
         def report(done):
-            if 4 * done // total > shown[0]:
-                shown[0] = 4 * done // total
-                print(tqdm.format_meter(done, total, 0, unit_scale=True, unit_divisor=1024,
-                                        bar_format="{percentage:3.0f}% |{bar:20}| {n_fmt}iB of {total_fmt}iB"))
+            while 4 * done // total > quarters[0]:
+                quarters[0] += 1
+                print(tqdm.format_meter(
+                    quarters[0] * total // 4, total, 0, unit_scale=True, unit_divisor=1024,
+                    bar_format="{percentage:3.0f}% |{bar:20}| {n_fmt}iB of {total_fmt}iB"))
         return report
-    """),
+    '''),
     md("""
     The upload itself is one `requests.put`, with the open file behind the wrapper:
     """),
