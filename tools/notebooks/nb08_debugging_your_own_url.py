@@ -236,13 +236,13 @@ CELLS: list[Cell] = [
     '''
     """),
     md("""
-    Pass the time the request was sent as `now`; when it is not known, S3's `ServerTime` is
-    the best value (without `now`, `diagnose` uses the current time, which is right only
-    for a request sent just now).
+    The diagnosis needs to know when the request was sent. Without `now`, `diagnose` takes
+    S3's `<ServerTime>` from the error body, which is exactly that; with neither, it uses
+    the current time, which is right only for a request sent just now.
     """),
     code("""
-    server_time = datetime.fromisoformat(parse_error_body(EXPIRED_BODY).get("ServerTime"))
-    result = diagnose(CAPTURED_URL, "PUT", pdf, error_xml=EXPIRED_BODY, now=server_time)
+    print("ServerTime:", parse_error_body(EXPIRED_BODY).get("ServerTime"))
+    result = diagnose(CAPTURED_URL, "PUT", pdf, error_xml=EXPIRED_BODY)
     assert result.codes == ["expired"]
     print(result.findings[0].message)
     print("fix:", result.findings[0].fix)
@@ -419,8 +419,8 @@ CELLS: list[Cell] = [
     - Each piece of evidence narrows the diagnosis: the URL alone shows structural
       problems and required headers; S3's canonical request shows what arrived; the secret
       key confirms what was signed.
-    - For expiry questions, pass the time of sending (`now`, or `--now`): S3's
-      `ServerTime` gives it.
+    - For expiry questions the time of sending matters: S3's `ServerTime` gives it, and
+      `diagnose` reads it from the error body; otherwise pass `now` (or `--now`).
     - `presignlab diagnose` gives the same diagnosis in a terminal, with exit status 0, 1
       or 2 and a stable JSON object for scripts.
 
