@@ -54,25 +54,25 @@ CELLS: list[Cell] = [
     md("""
     The set-up cell opens the lab for this notebook: the strict local S3 (with IAM on the
     same endpoint), a boto3 client `lab.s3` signing as the account's administrator, and a
-    clock pinned to 2026-03-01 12:00 UTC so every URL is reproducible.
-
+    clock pinned to 2026-03-01 12:00 UTC so every URL is reproducible. `lab.target` says
+    which: `local` here, `aws` with `PRESIGNLAB_TARGET=aws`.
+    """),
+    code("""
+    lab = open_lab("03-bucket-setup")
+    lab.target
+    """),
+    md("""
     Several steps below are *meant* to fail. `refused` runs one boto3 call that must fail and
     returns the HTTP status and the error `Code` from Amazon S3's answer, so each failure is
     both shown and asserted.
     """),
     code("""
-    lab = open_lab("03-bucket-setup")
-
-
     def refused(call, **params):
         try:
             call(**params)
         except ClientError as exc:
             return exc.response["ResponseMetadata"]["HTTPStatusCode"], exc.response["Error"]["Code"]
         raise AssertionError(f"{call.__name__} was expected to fail")
-
-
-    lab.target
     """),
     md("""
     ## Create the bucket
@@ -156,8 +156,11 @@ CELLS: list[Cell] = [
                     fields[name] = int(value) if name == "MaxAgeSeconds" else value
             rules.append(fields)
         return {"CORSRules": rules}
-
-
+    """),
+    md("""
+    The seed's XML, in boto3's form:
+    """),
+    code("""
     cors = cors_from_xml(SEED_CORS_XML)
     print(json.dumps(cors, indent=2))
     """),
