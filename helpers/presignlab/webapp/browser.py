@@ -15,6 +15,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -117,7 +118,14 @@ def screenshot(url: str, name: str, data: bytes, content_type: str) -> Screensho
     reason = browser_unavailable()
     if reason is not None:
         return Screenshot(None, reason)
-    with launch_chromium() as context:
-        page = context.new_page()
-        upload_with_page(page, url, name, data, content_type)
-        return Screenshot(page.screenshot(full_page=True))
+
+    def take() -> Screenshot:
+        with launch_chromium() as context:
+            page = context.new_page()
+            upload_with_page(page, url, name, data, content_type)
+            return Screenshot(page.screenshot(full_page=True))
+
+    # playwright's sync API refuses to run in a thread with a running asyncio loop (a Jupyter
+    # kernel's): a worker thread has none.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="presignlab-browser") as pool:
+        return pool.submit(take).result()
