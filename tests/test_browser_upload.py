@@ -98,7 +98,9 @@ def test_content_type_other_than_signed_shows_signature_mismatch(page: Any, stac
     page.click("details summary")
     page.fill("#send-type", "image/png")
     before = _stored_keys(stack)
-    page.set_input_files("#file", files=[{"name": "a.jpg", "mimeType": "image/jpeg", "buffer": PHOTO}])
+    page.set_input_files(
+        "#file", files=[{"name": "a.jpg", "mimeType": "image/jpeg", "buffer": PHOTO}]
+    )
     page.click("#get-url")
     page.wait_for_selector("#grant:not([hidden])")
     page.click("#upload")
@@ -114,7 +116,9 @@ def test_content_type_other_than_signed_shows_signature_mismatch(page: Any, stac
 
 def test_expired_url_shows_access_denied(page: Any, stack: Stack) -> None:
     page.goto(stack.page_url)
-    page.set_input_files("#file", files=[{"name": "late.pdf", "mimeType": "application/pdf", "buffer": PHOTO}])
+    page.set_input_files(
+        "#file", files=[{"name": "late.pdf", "mimeType": "application/pdf", "buffer": PHOTO}]
+    )
     page.click("#get-url")
     page.wait_for_selector("#grant:not([hidden])")
     expires = int(_text(page, "#grant-expires").split()[0])
@@ -132,7 +136,9 @@ def test_expired_url_shows_access_denied(page: Any, stack: Stack) -> None:
 def test_disallowed_content_type_is_refused_by_the_signing_api(page: Any, stack: Stack) -> None:
     page.goto(stack.page_url)
     page.select_option("#content-type", "text/html")
-    page.set_input_files("#file", files=[{"name": "x.html", "mimeType": "text/html", "buffer": b"<p>"}])
+    page.set_input_files(
+        "#file", files=[{"name": "x.html", "mimeType": "text/html", "buffer": b"<p>"}]
+    )
     page.click("#get-url")
     page.wait_for_selector("#result[data-outcome=api-error]")
     assert "HTTP 400" in _text(page, "#result") and "not allowed" in _text(page, "#result")

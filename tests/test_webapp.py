@@ -42,7 +42,11 @@ def test_proxy_event_is_api_gateways_shape() -> None:
     )
     event = proxy_event(Request(builder.get_environ()))
     assert event["httpMethod"] == "GET" and event["path"] == "/presign"
-    assert event["queryStringParameters"] == {"filekey": "a.png", "contentType": "image/png", "x": "2"}
+    assert event["queryStringParameters"] == {
+        "filekey": "a.png",
+        "contentType": "image/png",
+        "x": "2",
+    }
     assert event["multiValueQueryStringParameters"]["x"] == ["1", "2"]
     assert event["headers"]["Origin"] == "http://127.0.0.1:1"
     assert event["body"] is None and event["isBase64Encoded"] is False
@@ -114,7 +118,11 @@ def test_diagnose_endpoint_refuses_bad_bodies() -> None:
 def test_signing_api_contract(stack: Stack) -> None:
     answer = requests.get(
         stack.presign_url,
-        params={"filekey": "../../etc/passwd\x07.png", "contentType": "image/png", "httpStatus": "302"},
+        params={
+            "filekey": "../../etc/passwd\x07.png",
+            "contentType": "image/png",
+            "httpStatus": "302",
+        },
         headers={"Origin": stack.origin},
         timeout=10,
     )
@@ -257,7 +265,9 @@ def test_serve_prints_the_signing_api_and_page_and_they_answer() -> None:
         assert lines[-1].strip() == "Press Ctrl-C to stop."
         assert AWS_EXAMPLE_SECRET not in "".join(lines)
         assert requests.get(page, timeout=10).status_code == 200
-        grant = requests.get(api, params={"filekey": "a.gif", "contentType": "image/gif"}, timeout=10)
+        grant = requests.get(
+            api, params={"filekey": "a.gif", "contentType": "image/gif"}, timeout=10
+        )
         assert grant.status_code == 200 and grant.json()["method"] == "PUT"
         process.terminate()
         out, err = process.communicate(timeout=15)
@@ -277,7 +287,7 @@ def test_serve_s3_only_and_a_taken_api_port() -> None:
         port = taken.getsockname()[1]
         result = subprocess.run(
             [sys.executable, "-c", SERVE, "serve", "--port", "0", "--api-port", str(port)],
-            capture_output=True, text=True, timeout=60,
+            check=False, capture_output=True, text=True, timeout=60,
         )  # fmt: skip
     assert result.returncode == 1 and result.stderr.startswith("error: cannot listen on")
     assert result.stdout == ""

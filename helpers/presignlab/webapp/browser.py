@@ -69,19 +69,21 @@ def launch_chromium() -> Iterator[Any]:
         raise RuntimeError(f"Cannot start a browser: {reason}")
     from playwright.sync_api import sync_playwright
 
-    with tempfile.TemporaryDirectory(prefix="presignlab-chromium-") as profile:
-        with sync_playwright() as playwright:
-            context = playwright.chromium.launch_persistent_context(
-                profile,
-                executable_path=chromium_path(),
-                headless=True,
-                args=list(CHROMIUM_ARGS),
-                viewport=VIEWPORT,
-            )
-            try:
-                yield context
-            finally:
-                context.close()
+    with (
+        tempfile.TemporaryDirectory(prefix="presignlab-chromium-") as profile,
+        sync_playwright() as playwright,
+    ):
+        context = playwright.chromium.launch_persistent_context(
+            profile,
+            executable_path=chromium_path(),
+            headless=True,
+            args=list(CHROMIUM_ARGS),
+            viewport=VIEWPORT,
+        )
+        try:
+            yield context
+        finally:
+            context.close()
 
 
 @dataclass(frozen=True)

@@ -182,7 +182,9 @@ class GatewayApp:
         try:
             response = self.dispatch(request)
         except Exception:  # noqa: BLE001 - a local server answers, logs, and keeps running
-            _log.exception("internal error in the local API Gateway (%s %s)", request.method, request.path)
+            _log.exception(
+                "internal error in the local API Gateway (%s %s)", request.method, request.path
+            )
             response = _json(500, _INTERNAL_ERROR)
         return response(environ, start_response)
 

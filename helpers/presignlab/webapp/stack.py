@@ -199,8 +199,10 @@ class Stack:
             f"Signing API: {self.presign_url}",
             f"Upload page: {self.page_url}",
             f"Bucket: {self.bucket} (its CORS rule admits the origin {self.origin})",
-            f"Signer: IAM user {self.signer.user_name}, access key id "
-            f"{self.signer.access_key_id} (s3:PutObject on {self.bucket}/{self.prefix}* only)",
+            (
+                f"Signer: IAM user {self.signer.user_name}, access key id "
+                f"{self.signer.access_key_id} (s3:PutObject on {self.bucket}/{self.prefix}* only)"
+            ),
         ]
 
     def client(self, service: str = "s3", **kwargs: Any) -> Any:
