@@ -36,6 +36,7 @@ __all__ = ["handle_s3"]
 _BODY_FOR_AUTHZ = ("policy", "acl")
 _HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
 _MAX_AUTHZ_BODY = 1024 * 1024
+_BYTE_RANGE = re.compile(r"^\s*bytes\s*=[^=]*$", re.IGNORECASE)
 
 
 def _resource_path(req: IncomingRequest) -> str:
@@ -130,6 +131,17 @@ def _receive(
     return spool, length
 
 
+def _drop_range_moto_misreads(environ: dict[str, Any], method: str) -> None:
+    """S3 honours ``Range`` only on GET and HEAD, and ignores one it cannot parse.
+
+    moto applies ``Range`` to every 200 answer (a PUT's too: 416 after storing the object) and
+    raises on a value without ``=`` (a 500), so such a header never reaches moto.
+    """
+    value = environ.get("HTTP_RANGE")
+    if value is not None and (method not in ("GET", "HEAD") or not _BYTE_RANGE.match(value)):
+        del environ["HTTP_RANGE"]
+
+
 def _body_bytes(spooled: tuple[IO[bytes], int] | None) -> bytes | None:
     if spooled is None:
         return b""
@@ -170,6 +182,7 @@ def handle_s3(
         spec = adapters.check_before_body(req, ctx, auth.signed_headers)
         if not early:
             spooled = _receive(environ, req, auth, spec)
+        _drop_range_moto_misreads(environ, sent.method)
         answer = call_moto("s3", environ)
     finally:
         if spooled is not None:
