@@ -9,11 +9,21 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
 __all__ = ["S3Error", "new_request_ids"]
+
+#: Characters XML 1.0 cannot carry, even as character references (a control character from a
+#: header echoed in ``<CanonicalRequest>``); they become U+FFFD so the body stays parseable.
+#: ``<CanonicalRequestBytes>`` still holds the exact bytes.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _text(value: str) -> str:
+    return escape(_NOT_XML.sub("\ufffd", value))
 
 
 def new_request_ids() -> tuple[str, str]:
@@ -38,8 +48,8 @@ class S3Error(Exception):
 
     def to_xml(self, request_id: str, host_id: str) -> bytes:
         """The XML body, RequestId and HostId last."""
-        parts = [f"<Code>{escape(self.code)}</Code><Message>{escape(self.message)}</Message>"]
-        parts += [f"<{name}>{escape(value)}</{name}>" for name, value in self.extra]
+        parts = [f"<Code>{_text(self.code)}</Code><Message>{_text(self.message)}</Message>"]
+        parts += [f"<{name}>{_text(value)}</{name}>" for name, value in self.extra]
         parts.append(f"<RequestId>{request_id}</RequestId><HostId>{escape(host_id)}</HostId>")
         return ('<?xml version="1.0" encoding="UTF-8"?>\n<Error>' + "".join(parts) + "</Error>").encode(
             "utf-8", "replace"
