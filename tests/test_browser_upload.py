@@ -77,18 +77,20 @@ def test_upload_succeeds_and_s3_stores_the_exact_bytes(page: Any, stack: Stack) 
 
 
 def test_no_cors_rule_for_the_origin_fails_before_the_put(page: Any, stack: Stack) -> None:
+    """The rule names localhost instead of 127.0.0.1: the preflight is refused, no PUT is sent."""
     s3 = stack.client()
     other = [dict(stack.cors_rules[0], AllowedOrigins=[f"http://localhost:{stack.api_port}"])]
     s3.put_bucket_cors(Bucket=stack.bucket, CORSConfiguration={"CORSRules": other})
     before = _stored_keys(stack)
-    methods: list[str] = []
-    page.on("request", lambda request: methods.append(request.method))
+    failed: list[tuple[str, str]] = []
+    page.on("requestfailed", lambda request: failed.append((request.method, request.failure)))
     try:
         upload_with_page(page, stack.page_url, "blocked.png", PHOTO, "image/png")
     finally:
         s3.put_bucket_cors(Bucket=stack.bucket, CORSConfiguration={"CORSRules": stack.cors_rules})
     assert page.get_attribute("#result", "data-outcome") == "network-error"
     assert "CORS" in _text(page, "#result") and stack.origin in _text(page, "#result")
+    assert failed == [("PUT", "net::ERR_FAILED")]  # how Chromium reports a CORS refusal
     assert _stored_keys(stack) == before
     assert page.is_hidden("#s3-error")
 
