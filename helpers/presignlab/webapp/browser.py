@@ -43,7 +43,8 @@ CHROMIUM_ARGS = (
     "--disable-quic",
     "--no-first-run",
 )
-VIEWPORT = {"width": 900, "height": 860}
+#: The browser window, in CSS pixels.
+VIEWPORT_WIDTH, VIEWPORT_HEIGHT = 900, 860
 
 
 def chromium_path() -> str:
@@ -78,7 +79,7 @@ def launch_chromium() -> Iterator[Any]:
             executable_path=chromium_path(),
             headless=True,
             args=list(CHROMIUM_ARGS),
-            viewport=VIEWPORT,
+            viewport={"width": VIEWPORT_WIDTH, "height": VIEWPORT_HEIGHT},
         )
         try:
             yield context

@@ -123,6 +123,12 @@ class _GatewayServer(ThreadedWSGIServer):
         """A browser that went away is normal: no traceback on stderr."""
 
 
+def _not_ready(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+    """The gateway's application until the stack is provisioned (never serving meanwhile)."""
+    start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+    return [b"starting"]
+
+
 def _unused(base: str, taken: set[str]) -> str:
     return base if base not in taken else f"{base}-{secrets.token_hex(4)}"
 
@@ -226,7 +232,7 @@ class Stack:
             self.server = LocalS3(host=self.host, port=self.port).start()
             self._own_server = True
         try:
-            self._http = _GatewayServer(self.host, self.api_port, None, handler=_QuietHandler)
+            self._http = _GatewayServer(self.host, self.api_port, _not_ready, handler=_QuietHandler)
             self.api_port = int(self._http.server_address[1])
             self._provision()
         except BaseException:
