@@ -78,8 +78,9 @@ class StrictS3App:
         """The CORS headers of an S3 error answer: those of the matching rule, as on success.
 
         S3 applies the bucket's CORS rule to error answers of actual (non-OPTIONS) requests
-        too, so a page can read the error body (the browser SDKs read ``RequestTimeTooSkewed``
-        to correct their clock); a refused preflight has none.
+        too, so a page can read the error body; a refused preflight has none. UNCONFIRMED: not
+        in the reference's CORS section; inferred from browser SDKs reading S3 error codes
+        cross-origin (e.g. ``RequestTimeTooSkewed`` to correct their clock).
         """
         if req is None or req.sent.method == "OPTIONS":
             return []
