@@ -103,6 +103,10 @@ def parse_error_body(data: str | bytes) -> S3ErrorBody:
         )
     try:
         root = ET.fromstring(raw[start.start() :])
+    except LookupError as exc:  # an encoding="..." Python does not know
+        raise ErrorBodyError(
+            f"The XML declares an encoding Python cannot read ({exc}); S3 error bodies are UTF-8."
+        ) from exc
     except ET.ParseError as exc:
         raise ErrorBodyError(
             f"The error body is not well-formed XML ({exc}); it is probably truncated. Paste the "
