@@ -152,8 +152,8 @@ CELLS: list[Cell] = [
     print("valid from", parsed.signed_at, "until", parsed.expires_at)
     """),
     md("""
-    Until `expires_at`, anyone holding the URL can upload as often as they like. Notebook 09
-    (coming) proves it against the local S3 and shows how to make uploads effectively single-use with
+    Until `expires_at`, anyone holding the URL can upload as often as they like. [Notebook 09](09-hardening-uploads.ipynb)
+    proves it against the local S3 and shows how to make uploads effectively single-use with
     a signed `If-None-Match: *` header, short lifetimes and server-chosen keys.
 
     ### "The signature is base64"
@@ -229,8 +229,8 @@ CELLS: list[Cell] = [
     """),
     md("""
     Its fourth line is the culprit: the browser sent a different `Content-Type` from the one
-    that was signed. Notebook 06 (coming) breaks requests in ten ways against the local S3
-    and reads each error body; notebook 08 does the same with a URL and an error body of
+    that was signed. [Notebook 06](06-signature-does-not-match.ipynb) breaks requests in ten ways against the local S3
+    and reads each error body; [notebook 08](08-debugging-your-own-url.ipynb) does the same with a URL and an error body of
     your own.
     """),
     md("""
@@ -241,14 +241,14 @@ CELLS: list[Cell] = [
     | 00-overview (this one) | What are the parts, and which beliefs mislead? | here |
     | [01-anatomy-of-a-presigned-url](01-anatomy-of-a-presigned-url.ipynb) | What does each query parameter mean, and which headers must the uploader send? | ready |
     | [02-signing-by-hand](02-signing-by-hand.ipynb) | How is the signature computed, step by step? | ready |
-    | 03-bucket-setup | How are the bucket, its CORS rule and the signer's permissions set up? | coming |
-    | 04-the-signing-service | What does a safe signing function look like? | coming |
-    | 05-uploading | How does a client send exactly the signed request? | coming |
-    | 06-signature-does-not-match | Why does S3 answer `SignatureDoesNotMatch`, case by case? | coming |
-    | 07-access-denied | Why does S3 answer `AccessDenied`: expiry, permissions, policies? | coming |
-    | 08-debugging-your-own-url | What is wrong with the URL in front of me? | coming |
-    | 09-hardening-uploads | How do I limit reuse, content type, size and key? | coming |
-    | 10-cors-and-the-browser | Why does the browser report a CORS error? | coming |
+    | [03-bucket-setup](03-bucket-setup.ipynb) | How are the bucket, its CORS rule and the signer's permissions set up? | ready |
+    | [04-the-signing-service](04-the-signing-service.ipynb) | What does a safe signing function look like? | ready |
+    | [05-uploading](05-uploading.ipynb) | How does a client send exactly the signed request? | ready |
+    | [06-signature-does-not-match](06-signature-does-not-match.ipynb) | Why does S3 answer `SignatureDoesNotMatch`, case by case? | ready |
+    | [07-access-denied](07-access-denied.ipynb) | Why does S3 answer `AccessDenied`: expiry, permissions, policies? | ready |
+    | [08-debugging-your-own-url](08-debugging-your-own-url.ipynb) | What is wrong with the URL in front of me? | ready |
+    | [09-hardening-uploads](09-hardening-uploads.ipynb) | How do I limit reuse, content type, size and key? | ready |
+    | [10-cors-and-the-browser](10-cors-and-the-browser.ipynb) | Why does the browser report a CORS error? | ready |
     """),
     md("""
     ## Summary

@@ -303,9 +303,9 @@ CELLS: list[Cell] = [
 
     ## What's next
 
-    The next notebook, `03-bucket-setup` (coming), creates the bucket, its CORS rule and a
-    least-privilege signer against the kit's strict local S3. Until then, return to
-    [00-overview](00-overview.ipynb) for the map of the series.
+    The next notebook, [03-bucket-setup](03-bucket-setup.ipynb), creates the bucket, its CORS
+    rule and a least-privilege signer against the kit's strict local S3.
+    [00-overview](00-overview.ipynb) has the map of the whole series.
     """),
     references("query-auth", "sigv4", "header-auth", "iam-sigv4", "botocore-auth"),
 ]
