@@ -363,7 +363,8 @@ CELLS: list[Cell] = [
     md("""
     The client reads the file one part at a time and `PUT`s each to its URL. The `ETag`
     response header of each part is the proof of that part that completion needs. (A browser
-    can only read `ETag` if the bucket's CORS rule exposes it; notebook 10 covers CORS.)
+    can only read `ETag` if the bucket's CORS rule exposes it;
+    [10-cors-and-the-browser](10-cors-and-the-browser.ipynb) covers CORS.)
     """),
     code("""
     parts = []

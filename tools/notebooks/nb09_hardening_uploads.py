@@ -474,9 +474,9 @@ CELLS: list[Cell] = [
 
     ## What's next
 
-    The next notebook, `10-cors-and-the-browser` (coming), uploads from a web page: CORS
-    preflights, exposing `ETag`, and how a CORS failure hides the real S3 error. Until then,
-    [00-overview](00-overview.ipynb) has the map of the series.
+    [10-cors-and-the-browser](10-cors-and-the-browser.ipynb) uploads from a web page: the
+    bucket's CORS rule, the browser's preflight, and the whole system running in a real
+    browser.
     """),
     md("\n".join([
         "## References", "",
