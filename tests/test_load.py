@@ -12,6 +12,7 @@ import http.client
 import random
 import re
 import threading
+import tracemalloc
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -154,3 +155,34 @@ def test_a_valid_url_expires_when_the_clock_moves(server: LocalS3) -> None:
     assert answer.status == 403 and b"<Code>AccessDenied</Code>" in data
     assert b"<Message>Request has expired</Message>" in data
     assert server.client().list_objects_v2(Bucket=BUCKET, Prefix="c96/")["KeyCount"] == 0
+
+
+def _stream(size: int) -> Iterator[bytes]:
+    block = bytes(range(256)) * 4096  # 1 MiB
+    while size > 0:
+        yield block[: min(size, len(block))]
+        size -= len(block)
+
+
+def test_a_large_presigned_put_streams_to_disk(server: LocalS3) -> None:
+    """24 MiB through the server allocate far less than the body (moto alone held it twice)."""
+    size = 24 * 1024 * 1024 + 5
+    sent, target, headers = _plan(server, 101, 0)  # valid, signed Content-Type image/png
+    assert sent.kind == "valid-typed"
+    digest = hashlib.md5(b"".join(_stream(size))).hexdigest()
+    conn = http.client.HTTPConnection(server.host, server.port, timeout=60)
+    tracemalloc.start()
+    try:
+        conn.request("PUT", target, body=_stream(size), headers={**headers, "Content-Length": str(size)})
+        answer = conn.getresponse()
+        answer.read()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+        conn.close()
+    assert answer.status == 200 and answer.getheader("ETag") == f'"{digest}"'
+    assert peak < 8 * 1024 * 1024, f"{peak / 2**20:.1f} MiB allocated during the upload"
+    stored = server.client().get_object(Bucket=BUCKET, Key=sent.key)
+    assert stored["ContentLength"] == size and stored["ContentType"] == "image/png"
+    assert stored["ETag"] == f'"{digest}"'
+    assert hashlib.md5(stored["Body"].read()).hexdigest() == digest

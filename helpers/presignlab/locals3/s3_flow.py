@@ -15,17 +15,18 @@ UNCONFIRMED choices:
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
 from .. import sigv4
-from . import adapters, authz, moto_glue
+from . import adapters, authz, large_put, moto_glue
 from .authn import AuthResult, authenticate
 from .authn_header import parse_authorization_v4
 from .authn_sigv4 import parse_credential
 from .aws_chunked import STREAMING_FORMS, ChunkSigner, incomplete_body
-from .body import PassThroughBody, missing_content_length, receive_body
+from .body import Observer, PassThroughBody, missing_content_length, receive_body
 from .context import S3Context
 from .integrity import DigestSpec
 from .moto_call import call_moto, hand_body_to_moto
@@ -91,6 +92,7 @@ def _receive(
     spec: DigestSpec | None = None,
     *,
     spool_always: bool = False,
+    also: Sequence[Observer] = (),
 ) -> tuple[IO[bytes], int] | None:
     """Hand the body to moto: spooled and verified when a digest applies, else streamed.
 
@@ -110,7 +112,7 @@ def _receive(
         environ["wsgi.input"],
         req.content_length,
         declared_sha256=None if chunked else auth.payload_hash,
-        observers=[verifier.update] if verifier is not None else [],
+        observers=[*([verifier.update] if verifier is not None else []), *also],
         chunk_signer=_chunk_signer(req, auth) if chunked else None,
         aws_chunked=chunked,
     )
@@ -180,10 +182,19 @@ def handle_s3(
             scheme=auth.scheme, now=ctx.now, body=_body_bytes(spooled) if early else None,
         )  # fmt: skip
         spec = adapters.check_before_body(req, ctx, auth.signed_headers)
+        large = not early and large_put.applies(req)
+        md5 = hashlib.md5(usedforsecurity=False)
         if not early:
-            spooled = _receive(environ, req, auth, spec)
+            also = [md5.update] if large else []
+            spooled = _receive(environ, req, auth, spec, spool_always=large, also=also)
+        if large and spooled is not None:
+            large_put.empty_body_for_moto(environ)
         _drop_range_moto_misreads(environ, sent.method)
         answer = call_moto("s3", environ)
+        if large and spooled is not None and large_put.adopt_spooled_body(
+            ctx.account_id, req, answer, spooled[0], spooled[1], md5.hexdigest()
+        ):
+            spooled = None  # moto's FakeKey owns the file now
     finally:
         if spooled is not None:
             spooled[0].close()
