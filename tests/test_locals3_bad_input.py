@@ -97,6 +97,15 @@ def test_put_without_content_length(bucket: LocalS3) -> None:
     _still_serving_and_empty(bucket)
 
 
+def test_http_chunked_put_is_not_implemented(bucket: LocalS3) -> None:
+    url = _presigned_put(bucket)
+    answer = requests.put(url, data=(part for part in (b"one ", b"two")), timeout=10)
+    assert answer.request.headers.get("Transfer-Encoding") == "chunked"
+    assert answer.status_code == 501 and error_code(answer.content) == "NotImplemented"
+    assert "<Header>Transfer-Encoding</Header>" in answer.text
+    _still_serving_and_empty(bucket)
+
+
 def test_idle_client_times_out_without_hanging_a_worker() -> None:
     with LocalS3(socket_timeout=0.5) as server:
         server.client().create_bucket(Bucket=BUCKET)

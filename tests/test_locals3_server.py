@@ -227,15 +227,6 @@ def test_no_log_noise_on_stdout_or_stderr(
     assert captured.out == "" and captured.err == ""
 
 
-def test_http_chunked_put_is_accepted(local_s3: LocalS3) -> None:
-    s3 = local_s3.client()
-    s3.create_bucket(Bucket=BUCKET)
-    url = s3.generate_presigned_url("put_object", Params={"Bucket": BUCKET, "Key": "chunked.txt"})
-    answer = requests.put(url, data=iter([b"hello ", b"chunks"]), timeout=10)
-    assert answer.status_code == 200, answer.text
-    assert s3.get_object(Bucket=BUCKET, Key="chunked.txt")["Body"].read() == b"hello chunks"
-
-
 def test_virtual_host_addressing_on_localhost(local_s3: LocalS3) -> None:
     from botocore.config import Config
 

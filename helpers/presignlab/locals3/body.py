@@ -37,6 +37,7 @@ __all__ = [
     "BodyReader",
     "PassThroughBody",
     "missing_content_length",
+    "transfer_encoding_not_implemented",
     "receive_body",
 ]
 
@@ -53,6 +54,16 @@ def _timeout() -> S3Error:
         "RequestTimeout",
         "Your socket connection to the server was not read from or written to within the timeout "
         "period. Idle connections will be closed.",
+    )
+
+
+def transfer_encoding_not_implemented() -> S3Error:
+    """501 NotImplemented for an HTTP-chunked PUT body that is not aws-chunked (UNCONFIRMED)."""
+    return S3Error(
+        501,
+        "NotImplemented",
+        "A header you provided implies functionality that is not implemented",
+        (("Header", "Transfer-Encoding"),),
     )
 
 

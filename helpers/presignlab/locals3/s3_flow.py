@@ -9,6 +9,8 @@ UNCONFIRMED choices:
 * 411 MissingContentLength is answered before authentication (an HTTP-level rule);
 * for PutBucketPolicy / PutBucketAcl / PutObjectAcl the (small) body is received before
   authorization, which needs it, so a wrong ``x-amz-content-sha256`` there answers first;
+* a PUT with ``Transfer-Encoding: chunked`` that is not aws-chunked (e.g. ``requests`` sending a
+  generator) is 501 NotImplemented naming the header, as S3 does not take HTTP chunked bodies;
 * an aws-chunked body whose decoded length differs from ``x-amz-decoded-content-length`` is 400
   ``IncompleteBody``.
 """
@@ -26,7 +28,13 @@ from .authn import AuthResult, authenticate
 from .authn_header import parse_authorization_v4
 from .authn_sigv4 import parse_credential
 from .aws_chunked import STREAMING_FORMS, ChunkSigner, incomplete_body
-from .body import Observer, PassThroughBody, missing_content_length, receive_body
+from .body import (
+    Observer,
+    PassThroughBody,
+    missing_content_length,
+    receive_body,
+    transfer_encoding_not_implemented,
+)
 from .context import S3Context
 from .integrity import DigestSpec
 from .moto_call import call_moto, hand_body_to_moto
@@ -164,6 +172,8 @@ def handle_s3(
         return adapters.post_upload(environ, req, ctx, start_response)
     if sent.method == "PUT" and req.key and req.content_length is None and not req.chunked_transfer:
         raise missing_content_length()
+    if sent.method == "PUT" and req.key and req.chunked_transfer and not _is_aws_chunked(req):
+        raise transfer_encoding_not_implemented()
     region = moto_glue.bucket_region(ctx.account_id, req.bucket)
     auth = authenticate(
         sent,
