@@ -89,10 +89,17 @@ class QuietRequestHandler(MotoRequestHandler):
                 self.send_header(name, value)
             self.send_header("Connection", "close")
             self.end_headers()
-            if getattr(self, "command", None) != "HEAD":
+            if self._method_of_request_line() != "HEAD":
                 self.wfile.write(body)
         except OSError:
             pass
+
+    def _method_of_request_line(self) -> str:
+        """The method, also when the request line could not be parsed (no body for a HEAD)."""
+        if getattr(self, "command", None):
+            return str(self.command)
+        raw = getattr(self, "raw_requestline", b"") or b""
+        return raw.split(b" ", 1)[0].decode("latin-1")
 
     def connection_dropped(self, error: BaseException, environ: Any = None) -> None:
         """A client that went away is not an error of ours."""
