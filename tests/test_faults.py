@@ -105,10 +105,14 @@ def _read_answer(sock: socket.socket, limit: float) -> tuple[int | None, bytes, 
 PATHS = pytest.mark.parametrize("path", ["presigned", "signed-payload"])
 
 
-@PATHS
-def test_client_disconnecting_mid_upload_stores_nothing(server: LocalS3, path: str) -> None:
-    prefix = f"disconnect-{path}/"
-    length = 4 * 1024 * 1024
+@pytest.mark.parametrize(
+    ("path", "mib"), [("presigned", 4), ("signed-payload", 4), ("presigned", 16)]
+)  # 16 MiB: a large PutObject, spooled to disk by the strict layer (locals3/large_put.py)
+def test_client_disconnecting_mid_upload_stores_nothing(
+    server: LocalS3, path: str, mib: int
+) -> None:
+    prefix = f"disconnect-{path}-{mib}/"
+    length = mib * 1024 * 1024
     with socket.create_connection((server.host, server.port), timeout=10) as sock:
         sock.sendall(_request_head(server, f"{prefix}object", length, path))
         sock.sendall(_body(length)[: length // 2])
@@ -174,7 +178,8 @@ def test_early_refusal_of_a_large_body_is_still_answered(server: LocalS3) -> Non
     url = server.client().generate_presigned_url(
         "put_object", Params={"Bucket": BUCKET, "Key": "refused/object"}
     )
-    answer = requests.put(url[:-1] + ("0" if url[-1] != "0" else "1"), data=_body(8 << 20), timeout=10)
+    tampered = url[:-1] + ("0" if url[-1] != "0" else "1")
+    answer = requests.put(tampered, data=_body(8 << 20), timeout=10)
     assert answer.status_code == 403 and error_code(answer.content) == "SignatureDoesNotMatch"
     _wait_for_workers()
     assert _keys(server, "refused/") == []

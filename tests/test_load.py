@@ -173,7 +173,8 @@ def test_a_large_presigned_put_streams_to_disk(server: LocalS3) -> None:
     conn = http.client.HTTPConnection(server.host, server.port, timeout=60)
     tracemalloc.start()
     try:
-        conn.request("PUT", target, body=_stream(size), headers={**headers, "Content-Length": str(size)})
+        headers = {**headers, "Content-Length": str(size)}
+        conn.request("PUT", target, body=_stream(size), headers=headers)
         answer = conn.getresponse()
         answer.read()
         _, peak = tracemalloc.get_traced_memory()
@@ -181,7 +182,7 @@ def test_a_large_presigned_put_streams_to_disk(server: LocalS3) -> None:
         tracemalloc.stop()
         conn.close()
     assert answer.status == 200 and answer.getheader("ETag") == f'"{digest}"'
-    assert peak < 8 * 1024 * 1024, f"{peak / 2**20:.1f} MiB allocated during the upload"
+    assert peak < 16 * 1024 * 1024, f"{peak / 2**20:.1f} MiB allocated during the upload"
     stored = server.client().get_object(Bucket=BUCKET, Key=sent.key)
     assert stored["ContentLength"] == size and stored["ContentType"] == "image/png"
     assert stored["ETag"] == f'"{digest}"'
