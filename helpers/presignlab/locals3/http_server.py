@@ -21,7 +21,7 @@ import socket
 from typing import Any
 
 from moto.moto_server.werkzeug_app import MotoRequestHandler
-from werkzeug.serving import ThreadedWSGIServer
+from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 
 from .s3_error import S3Error, new_request_ids
 
@@ -129,10 +129,18 @@ class _QuietThreadedServer(ThreadedWSGIServer):
 
 
 def make_http_server(
-    host: str, port: int, app: Any, *, socket_timeout: float | None = DEFAULT_SOCKET_TIMEOUT
+    host: str,
+    port: int,
+    app: Any,
+    *,
+    socket_timeout: float | None = DEFAULT_SOCKET_TIMEOUT,
+    handler_class: type[WSGIRequestHandler] = QuietRequestHandler,
 ) -> ThreadedWSGIServer:
-    """A threaded server for ``app`` bound to ``host:port`` (0: a free port), not yet serving."""
-    handler = type("LocalS3RequestHandler", (QuietRequestHandler,), {"timeout": socket_timeout})
+    """A quiet threaded server for ``app`` on ``host:port`` (0: a free port), not yet serving.
+
+    Binding errors raise :class:`ServerBindError`; ``handler_class`` defaults to the S3 one.
+    """
+    handler = type("LocalRequestHandler", (handler_class,), {"timeout": socket_timeout})
     server = _QuietThreadedServer(host, port, app, handler=handler)
     server.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     return server

@@ -39,7 +39,7 @@ from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 from ..clock import Clock
 from ..lab import Signer
 from ..lab_resources import delete_bucket, delete_user
-from ..locals3.http_server import ServerBindError
+from ..locals3.http_server import make_http_server
 from ..locals3.server import LocalS3
 from ..signing_service import api_gateway_event, make_hardened_handler
 from .gateway import PRESIGN_PATH, GatewayApp
@@ -107,22 +107,6 @@ class _QuietHandler(WSGIRequestHandler):
         """No log lines."""
 
 
-class _GatewayServer(ThreadedWSGIServer):
-    daemon_threads = True
-
-    def server_bind(self) -> None:
-        """Bind, raising :class:`ServerBindError` (werkzeug would print and call sys.exit)."""
-        try:
-            super().server_bind()
-        except OSError as exc:
-            raise ServerBindError(
-                f"cannot listen on {self.host}:{self.port}: {exc.strerror or exc}"
-            ) from exc
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """A browser that went away is normal: no traceback on stderr."""
-
-
 def _not_ready(environ: dict[str, Any], start_response: Any) -> list[bytes]:
     """The gateway's application until the stack is provisioned (never serving meanwhile)."""
     start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
@@ -159,7 +143,7 @@ class Stack:
         self.signer: Signer | None = None
         self.cors_rules: list[dict[str, Any]] = []
         self._own_server = False
-        self._http: _GatewayServer | None = None
+        self._http: ThreadedWSGIServer | None = None
         self._thread: threading.Thread | None = None
 
     def __repr__(self) -> str:
@@ -232,7 +216,9 @@ class Stack:
             self.server = LocalS3(host=self.host, port=self.port).start()
             self._own_server = True
         try:
-            self._http = _GatewayServer(self.host, self.api_port, _not_ready, handler=_QuietHandler)
+            self._http = make_http_server(
+                self.host, self.api_port, _not_ready, handler_class=_QuietHandler
+            )
             self.api_port = int(self._http.server_address[1])
             self._provision()
         except BaseException:
