@@ -6,7 +6,7 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.
 # Jupyter refuses to run as root unless told; only say so when we really are root (CI, containers).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test
+.PHONY: lab test bench
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -24,3 +24,7 @@ lab: $(VENV)/.installed-lab
 ## test: every unit test and every notebook under strict nbval
 test: $(VENV)/.installed-test
 	$(PY) -m pytest $(NBVAL) tests notebooks
+
+## bench: performance side by side with a raw moto server; writes benchmarks/RESULTS.md
+bench: $(VENV)/.installed-test
+	$(PY) benchmarks/run_all.py
