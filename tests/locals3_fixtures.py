@@ -18,7 +18,7 @@ from presignlab import sigv4
 from presignlab.locals3.server import LocalS3
 from presignlab.query_auth import SentRequest, sigv4_canonical_request, sigv4_string_to_sign
 
-__all__ = ["error_code", "local_s3_fixture", "raw_request", "sign_v4_headers"]
+__all__ = ["error_code", "local_s3_fixture", "raw_request", "read_answer", "sign_v4_headers"]
 
 
 @pytest.fixture(name="local_s3")
@@ -36,23 +36,29 @@ def raw_request(
         sock.sendall(data)
         if half_close:
             sock.shutdown(socket.SHUT_WR)
-        chunks = []
-        while True:
-            try:
-                chunk = sock.recv(65536)
-            except ConnectionResetError:
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-    response = b"".join(chunks)
-    while response.startswith(b"HTTP/1.1 100"):
-        response = response.split(b"\r\n\r\n", 1)[1]
+        response = read_answer(sock)
     status = int(response.split(b" ", 2)[1])
     head, _, body = response.partition(b"\r\n\r\n")
     if b"transfer-encoding: chunked" in head.lower():
         body = _dechunk(body)
     return status, body
+
+
+def read_answer(sock: socket.socket) -> bytes:
+    """Everything the server sends until it closes, without any interim ``100 Continue``."""
+    chunks = []
+    while True:
+        try:
+            chunk = sock.recv(65536)
+        except ConnectionResetError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    response = b"".join(chunks)
+    while response.startswith(b"HTTP/1.1 100"):
+        response = response.split(b"\r\n\r\n", 1)[1]
+    return response
 
 
 def _dechunk(body: bytes) -> bytes:

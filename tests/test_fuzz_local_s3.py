@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from locals3_fixtures import read_answer
 from presignlab import presign_v4
 from presignlab.locals3.server import LocalS3
 
@@ -192,18 +193,7 @@ def _send(server: LocalS3, request: Request) -> tuple[int, dict[str, str], bytes
             sock.sendall(request.wire(f"{server.host}:{server.port}"))
         except (BrokenPipeError, ConnectionResetError):
             pass  # answered early (e.g. a refused header section) and closed: read the answer
-        chunks = []
-        while True:
-            try:
-                chunk = sock.recv(65536)
-            except ConnectionResetError:
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-    data = b"".join(chunks)
-    while data.startswith(b"HTTP/1.1 100"):
-        data = data.split(b"\r\n\r\n", 1)[1]
+        data = read_answer(sock)
     assert data, f"no answer to {request.applied}"
     head, _, body = data.partition(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
