@@ -271,7 +271,7 @@ def test_mutated_presigned_puts(server: LocalS3, data: st.DataObject) -> None:
     _run(server, data)
 
 
-@pytest.mark.slow
+@pytest.mark.fuzz_long
 @pytest.mark.timeout(1800)  # about 6 minutes on 2 cores; the project's default limit is 300 s
 @pytest.mark.skipif(not LONG_RUN, reason="long fuzz run: set PRESIGNLAB_FUZZ_LONG=1")
 @settings(max_examples=10_000, suppress_health_check=[HealthCheck.function_scoped_fixture])
