@@ -18,7 +18,14 @@ from presignlab import sigv4
 from presignlab.locals3.server import LocalS3
 from presignlab.query_auth import SentRequest, sigv4_canonical_request, sigv4_string_to_sign
 
-__all__ = ["error_code", "local_s3_fixture", "raw_request", "read_answer", "sign_v4_headers"]
+__all__ = [
+    "dechunk",
+    "error_code",
+    "local_s3_fixture",
+    "raw_request",
+    "read_answer",
+    "sign_v4_headers",
+]
 
 
 @pytest.fixture(name="local_s3")
@@ -40,7 +47,7 @@ def raw_request(
     status = int(response.split(b" ", 2)[1])
     head, _, body = response.partition(b"\r\n\r\n")
     if b"transfer-encoding: chunked" in head.lower():
-        body = _dechunk(body)
+        body = dechunk(body)
     return status, body
 
 
@@ -61,7 +68,8 @@ def read_answer(sock: socket.socket) -> bytes:
     return response
 
 
-def _dechunk(body: bytes) -> bytes:
+def dechunk(body: bytes) -> bytes:
+    """The payload of an HTTP ``Transfer-Encoding: chunked`` body."""
     out = b""
     while body:
         size_line, _, rest = body.partition(b"\r\n")

@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from locals3_fixtures import read_answer
+from locals3_fixtures import dechunk, read_answer
 from presignlab import presign_v4
 from presignlab.locals3.server import LocalS3
 
@@ -202,20 +202,8 @@ def _send(server: LocalS3, request: Request) -> tuple[int, dict[str, str], bytes
         name, _, value = line.partition(":")
         headers[name.strip().lower()] = value.strip()
     if headers.get("transfer-encoding", "").lower() == "chunked":
-        body = _dechunk(body)
+        body = dechunk(body)
     return int(lines[0].split(" ", 2)[1]), headers, body
-
-
-def _dechunk(body: bytes) -> bytes:
-    out = b""
-    while body:
-        size_line, _, rest = body.partition(b"\r\n")
-        size = int(size_line.split(b";")[0], 16)
-        if size == 0:
-            break
-        out += rest[:size]
-        body = rest[size + 2 :]
-    return out
 
 
 def _assert_aws_error(request: Request, status: int, headers: dict[str, str], body: bytes) -> None:

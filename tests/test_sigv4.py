@@ -86,3 +86,18 @@ def test_canonical_headers_lowercases_trims_and_collapses_spaces() -> None:
 
 def test_signed_headers_is_sorted_unique_lowercase() -> None:
     assert sigv4.signed_headers(["Host", "x-amz-acl", "Content-Type", "host"]) == "content-type;host;x-amz-acl"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", True),
+        ("E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855", True),
+        ("UNSIGNED-PAYLOAD", False),
+        ("STREAMING-AWS4-HMAC-SHA256-PAYLOAD", False),
+        ("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b85", False),
+        (None, False),
+    ],
+)
+def test_is_sha256_hex(value: str | None, expected: bool) -> None:
+    assert sigv4.is_sha256_hex(value) is expected

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections.abc import Iterable, Mapping
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "canonical_uri",
     "credential_scope",
     "header_pairs",
+    "is_sha256_hex",
     "payload_hash",
     "sha256_hex",
     "signature",
@@ -52,6 +54,8 @@ UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 MAX_EXPIRES = 604800
 
 _UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+_SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
 
 HeaderPairs = Iterable[tuple[str, str]] | Mapping[str, str]
 
@@ -133,6 +137,11 @@ def sha256_hex(data: str | bytes) -> str:
     """Lower-case hex SHA-256 of ``data`` (strings as UTF-8; surrogate escapes as their raw bytes)."""
     raw = data.encode("utf-8", "surrogateescape") if isinstance(data, str) else data
     return hashlib.sha256(raw).hexdigest()
+
+
+def is_sha256_hex(value: str | None) -> bool:
+    """True when ``value`` is a hex SHA-256 (64 hex digits), as a declared payload hash can be."""
+    return value is not None and _SHA256_HEX.fullmatch(value) is not None
 
 
 def payload_hash(body: bytes | None = None) -> str:

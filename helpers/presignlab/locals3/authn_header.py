@@ -73,7 +73,6 @@ _CONTENT_SHA256_MESSAGE = (
     + ", ".join(sorted(_STREAMING))
     + " or a valid sha256 value."
 )
-_HEX64 = re.compile(r"[0-9a-fA-F]{64}")
 _PRINTABLE = re.compile(r"[\x21-\x7e]+")
 
 
@@ -156,7 +155,7 @@ def _payload(request: SentRequest, service: str, body_sha256: str | None) -> str
             return sigv4.UNSIGNED_PAYLOAD
         return body_sha256 or sigv4.sha256_hex(b"")
     if service == "s3" and not (
-        declared == sigv4.UNSIGNED_PAYLOAD or declared in _STREAMING or _HEX64.fullmatch(declared)
+        declared == sigv4.UNSIGNED_PAYLOAD or declared in _STREAMING or sigv4.is_sha256_hex(declared)
     ):
         raise invalid_argument(_CONTENT_SHA256_MESSAGE, "x-amz-content-sha256", declared)
     return declared

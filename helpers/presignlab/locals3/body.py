@@ -22,12 +22,12 @@ the timeout period. Idle connections will be closed.`` (AWS's error-code list).
 from __future__ import annotations
 
 import hashlib
-import re
 import tempfile
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import IO, Any
 
+from .. import sigv4
 from .aws_chunked import ChunkSigner, decode_aws_chunked, incomplete_body
 from .s3_error import S3Error
 
@@ -43,7 +43,6 @@ __all__ = [
 
 BLOCK = 1024 * 1024
 SPOOL_IN_MEMORY = 1024 * 1024
-_HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
 
 Observer = Callable[[bytes], object]
 
@@ -163,7 +162,7 @@ def receive_body(
     """
     reader = BodyReader(stream, content_length)
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 - returned open
-    digest = hashlib.sha256() if declared_sha256 and _HEX64.match(declared_sha256) else None
+    digest = hashlib.sha256() if sigv4.is_sha256_hex(declared_sha256) else None
     total = 0
 
     def write(data: bytes) -> None:

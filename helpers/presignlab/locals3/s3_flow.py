@@ -43,7 +43,6 @@ from .routing import IncomingRequest
 __all__ = ["handle_s3"]
 
 _BODY_FOR_AUTHZ = ("policy", "acl")
-_HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
 _MAX_AUTHZ_BODY = 1024 * 1024
 _BYTE_RANGE = re.compile(r"^\s*bytes\s*=[^=]*$", re.IGNORECASE)
 
@@ -110,7 +109,7 @@ def _receive(
         return None
     chunked = _is_aws_chunked(req)
     verifier = adapters.body_verifier(req, spec)
-    hex_payload = bool(auth.payload_hash and _HEX64.match(auth.payload_hash))
+    hex_payload = sigv4.is_sha256_hex(auth.payload_hash)
     if not (spool_always or chunked or verifier or hex_payload or req.content_length is None):
         hand_body_to_moto(
             environ, PassThroughBody(environ["wsgi.input"], req.content_length), req.content_length
