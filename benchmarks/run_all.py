@@ -396,7 +396,7 @@ The ambition was at most 0.6x moto's latency ({lat_ambition}: {lat_ratio:.2f}x) 
 2x its throughput ({tp_ambition}: {tp_ratio:.2f}x at the worst size). The strict server keeps
 werkzeug's threaded server (the one moto's `ThreadedMotoServer` uses), because it must read the
 body as it streams to answer `IncompleteBody` and verify digests (see
-`helpers/presignlab/locals3/http_server.py` for why waitress was not used), and it adds its
+`helpers/presignlab/locals3/wire/http_server.py` for why waitress was not used), and it adds its
 own parsing, authentication, authorization and integrity checks in front of moto. For small
 requests its floor is moto's own request cost plus that work, so it can approach moto's latency
 but hardly halve it while moto handles the request. For large bodies it skips moto's in-memory
@@ -414,7 +414,7 @@ request handling is: `BaseResponse.setup_class` reads the whole body (werkzeug's
 into the spooled file in one call, which copies them into its in-memory buffer before rolling
 over to disk. Hence about twice the body size at the peak.
 
-The strict server does not hand moto a large body (`helpers/presignlab/locals3/large_put.py`):
+The strict server does not hand moto a large body (`helpers/presignlab/locals3/body/large_put.py`):
 for a plain PutObject of 8 MiB or more it spools the verified body to disk itself (1 MiB
 blocks, MD5 computed on the way), runs moto's PutObject on an empty body (metadata, ACL,
 tagging, versioning and object-lock handling unchanged), then gives the spooled file to the new

@@ -12,9 +12,9 @@ from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.credentials import Credentials
 from presignlab.locals3.authn import authenticate
-from presignlab.locals3.authn_common import AuthResult
-from presignlab.locals3.identity import Credential, Principal
-from presignlab.locals3.s3_error import S3Error
+from presignlab.locals3.authn.common import AuthResult
+from presignlab.locals3.authn.identity import Credential, Principal
+from presignlab.locals3.wire.errors import S3Error
 from presignlab.presigned_url import parse_amz_date
 from presignlab.query_auth import SentRequest
 

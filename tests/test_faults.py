@@ -107,7 +107,7 @@ PATHS = pytest.mark.parametrize("path", ["presigned", "signed-payload"])
 
 @pytest.mark.parametrize(
     ("path", "mib"), [("presigned", 4), ("signed-payload", 4), ("presigned", 16)]
-)  # 16 MiB: a large PutObject, spooled to disk by the strict layer (locals3/large_put.py)
+)  # 16 MiB: a large PutObject, spooled to disk by the strict layer (locals3/body/large_put.py)
 def test_client_disconnecting_mid_upload_stores_nothing(
     server: LocalS3, path: str, mib: int
 ) -> None:

@@ -24,8 +24,8 @@ from authn_support import (
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from presignlab import sigv4
-from presignlab.locals3.authn_header import parse_authorization_v4
-from presignlab.locals3.s3_error import S3Error
+from presignlab.locals3.authn.header import parse_authorization_v4
+from presignlab.locals3.wire.errors import S3Error
 from presignlab.query_auth import SentRequest, sigv4_canonical_request, sigv4_string_to_sign
 
 URL = f"{ENDPOINT}/bucket/dir/a%20b%2B%C3%A9.txt"  # encoded as botocore's serializer does

@@ -11,8 +11,8 @@ import boto3
 import pytest
 from moto import mock_aws
 from presignlab.locals3.authz import apply_new_bucket_defaults, authorize
-from presignlab.locals3.identity import Principal
-from presignlab.locals3.s3_error import S3Error
+from presignlab.locals3.authn.identity import Principal
+from presignlab.locals3.wire.errors import S3Error
 from presignlab.query_auth import SentRequest
 
 ACCOUNT = "123456789012"  # moto's default account

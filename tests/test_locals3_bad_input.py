@@ -14,7 +14,7 @@ from locals3_fixtures import (  # noqa: F401 - local_s3_fixture is a pytest fixt
     raw_request,
     sign_v4_headers,
 )
-from presignlab.locals3 import s3_flow
+from presignlab.locals3 import pipeline
 from presignlab.locals3.server import LocalS3
 
 BUCKET = "presign-lab-bad"
@@ -154,7 +154,7 @@ def test_unexpected_exception_is_a_logged_500(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(s3_flow, "authenticate", broken)
+    monkeypatch.setattr(pipeline, "authenticate", broken)
     with caplog.at_level(logging.ERROR, logger="presignlab.locals3"):
         answer = requests.get(f"{bucket.endpoint_url}/{BUCKET}", timeout=10)
     assert answer.status_code == 500 and error_code(answer.content) == "InternalError"

@@ -15,7 +15,7 @@ from presignlab.locals3.cors import (
     preflight,
     strip_moto_cors_headers,
 )
-from presignlab.locals3.s3_error import S3Error
+from presignlab.locals3.wire.errors import S3Error
 from presignlab.query_auth import SentRequest
 
 RULES: list[dict[str, Any]] = [

@@ -7,14 +7,14 @@ import hashlib
 import zlib
 
 import pytest
-from presignlab.locals3.checksums import ALGORITHMS, b64_digest, new_digest
-from presignlab.locals3.integrity import (
+from presignlab.locals3.body.checksums import ALGORITHMS, b64_digest, new_digest
+from presignlab.locals3.body.integrity import (
     BodyVerifier,
     DigestSpec,
     check_preconditions,
     check_put_headers,
 )
-from presignlab.locals3.s3_error import S3Error
+from presignlab.locals3.wire.errors import S3Error
 
 BODY = b"hello, presigned world"
 MD5 = base64.b64encode(hashlib.md5(BODY).digest()).decode()
@@ -221,7 +221,7 @@ def test_trailer_checksum() -> None:
 def test_current_etag_from_moto() -> None:
     import boto3
     from moto import mock_aws
-    from presignlab.locals3.moto_glue import object_etag as current_etag
+    from presignlab.locals3.backend.state import object_etag as current_etag
 
     with mock_aws():
         client = boto3.client("s3", region_name="us-east-1")

@@ -7,8 +7,8 @@ import io
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from presignlab.locals3.post_form import FormReader, boundary_of
-from presignlab.locals3.s3_error import S3Error
+from presignlab.locals3.post.form import FormReader, boundary_of
+from presignlab.locals3.wire.errors import S3Error
 
 BOUNDARY = "xYzZY-boundary"
 

@@ -15,9 +15,9 @@ from authn_support import AK, SK, STORE, TEMP_AK, TEMP_SK, TOKEN, TOKEN_EXPIRES
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from moto import mock_aws
-from presignlab.locals3.identity import Principal
-from presignlab.locals3.post_object import handle_post
-from presignlab.locals3.s3_error import S3Error
+from presignlab.locals3.authn.identity import Principal
+from presignlab.locals3.post.upload import handle_post
+from presignlab.locals3.wire.errors import S3Error
 
 BUCKET = "post-bucket"
 BOUNDARY = "----presignlabBoundary7MA4YWxkTrZu0gW"

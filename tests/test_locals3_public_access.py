@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 import pytest
-from presignlab.locals3.policy_eval import PolicyError, parse_policy
-from presignlab.locals3.public_access import (
+from presignlab.locals3.authz.policy.eval import PolicyError, parse_policy
+from presignlab.locals3.authz.public_access import (
     acl_body_is_owner_only,
     acl_is_public,
     acl_permission,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from presignlab.locals3.identity import Principal
-from presignlab.locals3.s3_actions import (
+from presignlab.locals3.authn.identity import Principal
+from presignlab.locals3.authz.actions import (
     UNMAPPED_ACTION,
     acl_headers,
     request_context,

@@ -294,7 +294,7 @@ def test_metadata_name_with_underscore_is_signed_as_sent(local_s3: LocalS3) -> N
 def test_port_in_use_is_a_clear_error(capfd: pytest.CaptureFixture[str]) -> None:
     import socket
 
-    from presignlab.locals3.http_server import ServerBindError
+    from presignlab.locals3.wire.http_server import ServerBindError
 
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

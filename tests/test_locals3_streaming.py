@@ -12,7 +12,7 @@ import pytest
 import requests
 from locals3_fixtures import error_code, local_s3_fixture, sign_v4_headers  # noqa: F401
 from presignlab import sigv4
-from presignlab.locals3.aws_chunked import ChunkSigner
+from presignlab.locals3.body.aws_chunked import ChunkSigner
 from presignlab.locals3.server import LocalS3
 
 BUCKET = "presign-lab-stream"

@@ -44,7 +44,7 @@ from .errors import (
     TargetError,
 )
 from .lab import LAB_EPOCH, Lab, Signer, open_lab, send, show_error
-from .locals3.http_server import ServerBindError
+from .locals3.wire.http_server import ServerBindError
 from .locals3.server import LocalS3
 from .presigned_url import PresignedUrl, UrlDefect, parse_presigned_url
 from .query_auth import (

@@ -12,13 +12,17 @@ from typing import Any
 from urllib.parse import quote
 
 from ..query_auth import SentRequest
-from . import authz, cors, integrity, moto_glue, post_object
+from . import authz
+from . import cors
+from .body import integrity
+from .backend import state as moto_glue
+from .post import upload as post_object
 from .context import S3Context
-from .identity import Principal
-from .integrity import DigestSpec
-from .responses import status_line
-from .routing import IncomingRequest
-from .s3_error import new_request_ids
+from .authn.identity import Principal
+from .body.integrity import DigestSpec
+from .wire.render import status_line
+from .wire.request import IncomingRequest
+from .wire.errors import new_request_ids
 
 __all__ = [
     "body_verifier",

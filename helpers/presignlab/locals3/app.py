@@ -23,15 +23,15 @@ from typing import Any
 from ..clock import Clock
 from . import adapters
 from .authn import authenticate
-from .body import receive_body
+from .body.receive import receive_body
 from .context import S3Context
-from .credentials import MotoCredentialStore
-from .moto_call import call_moto, hand_body_to_moto
-from .responses import internal_error, send_query_api_error, send_s3_error, status_line
-from .routing import IncomingRequest, parse_environ
-from .s3_error import S3Error
-from .s3_flow import handle_s3
-from .sts_session import action_of, get_caller_identity, get_session_token, redate_assumed_role
+from .authn.credentials import MotoCredentialStore
+from .backend.app import call_moto, hand_body_to_moto
+from .wire.render import internal_error, send_query_api_error, send_s3_error, status_line
+from .wire.request import IncomingRequest, parse_environ
+from .wire.errors import S3Error
+from .pipeline import handle_s3
+from .iam_sts.sts import action_of, get_caller_identity, get_session_token, redate_assumed_role
 
 __all__ = ["LOGGER_NAME", "StrictS3App"]
 

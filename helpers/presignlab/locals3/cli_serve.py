@@ -62,7 +62,7 @@ def register(subparsers: Any) -> None:
 
 def run_serve(args: argparse.Namespace) -> int:
     """Serve until interrupted; returns the exit status (0, or 1 when a port is taken)."""
-    from .http_server import ServerBindError
+    from .wire.http_server import ServerBindError
     from .server import LocalS3
 
     if not 0 <= args.port <= 65535:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from .credentials import MotoCredentialStore
+from .authn.credentials import MotoCredentialStore
 
 __all__ = ["S3Context"]
 

@@ -34,7 +34,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..query_auth import SentRequest
-from .s3_error import S3Error
+from .wire.errors import S3Error
 
 __all__ = [
     "NOT_ALLOWED_MESSAGE",

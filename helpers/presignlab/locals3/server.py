@@ -18,10 +18,10 @@ from types import TracebackType
 from typing import Any, Self
 
 from ..clock import Clock
-from . import moto_glue
+from .backend import state as moto_glue
 from .app import StrictS3App
-from .credentials import MotoCredentialStore, root_keys_from_env
-from .http_server import DEFAULT_SOCKET_TIMEOUT, make_http_server
+from .authn.credentials import MotoCredentialStore, root_keys_from_env
+from .wire.http_server import DEFAULT_SOCKET_TIMEOUT, make_http_server
 
 __all__ = ["DEFAULT_REGION", "LocalS3"]
 

@@ -1,0 +1,126 @@
+"""Authentication for the strict local S3: who signed a request, decided exactly as Amazon S3 does.
+
+:func:`authenticate` is pure: no HTTP, no clock of its own. The server's middleware hands it a
+:class:`~presignlab.query_auth.SentRequest`, the target bucket's region, a credential store and
+its clock's ``now``; it returns an :class:`AuthResult` or raises the
+:class:`~presignlab.locals3.s3_error.S3Error` AWS would answer. Authorization comes after it.
+
+Which scheme applies:
+
+* an ``Authorization`` header: SigV4 (``AWS4-HMAC-SHA256 …``, :mod:`.authn_header`) or SigV2
+  (``AWS AKID:signature``);
+* else ``X-Amz-Algorithm``, or any other of the six ``X-Amz-*`` parameters without
+  ``Signature`` or ``AWSAccessKeyId``: a SigV4 presigned URL (:mod:`.authn_sigv4`);
+* else ``Signature`` or ``AWSAccessKeyId``: a SigV2 presigned URL (:mod:`.authn_sigv2`);
+* else the request is anonymous.
+
+Each module's docstring lists its check order and its UNCONFIRMED choices. Those made here:
+
+* More than one mechanism (an Authorization header, ``X-Amz-Algorithm``, ``Signature``) gives
+  400 InvalidArgument ``Only one auth mechanism allowed; only the X-Amz-Algorithm query
+  parameter, Signature query string parameter or the Authorization header should be
+  specified`` with ``ArgumentName`` Authorization and ``ArgumentValue`` the header (or empty).
+* An Authorization header that is neither SigV4 nor SigV2 gives 400 InvalidArgument
+  ``Unsupported Authorization Type`` with ``ArgumentName`` Authorization.
+* Text that cannot be encoded (a safety net: the checks reject such input earlier) gives 400
+  InvalidRequest.
+
+Secrets never appear in errors; only an unknown session token is echoed (``<Token-0>``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ... import sigv4
+from ...presigned_url import SIGV4_PARAMETERS
+from ...query_auth import SentRequest
+from .common import AuthResult
+from ..wire.catalogue import invalid_argument
+from .header import authenticate_header_v2, authenticate_header_v4
+from .sigv2 import authenticate_query_v2
+from .sigv4_query import authenticate_query_v4
+from .identity import CredentialStore
+from ..wire.errors import S3Error
+
+__all__ = ["AuthResult", "authenticate"]
+
+_ONLY_ONE = (
+    "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query "
+    "string parameter or the Authorization header should be specified"
+)
+
+
+def authenticate(
+    request: SentRequest,
+    *,
+    bucket_region: str | None,
+    store: CredentialStore,
+    now: datetime,
+    service: str = "s3",
+    body_sha256: str | None = None,
+    resource_path: str | None = None,
+) -> AuthResult:
+    """Authenticate ``request`` at ``now`` the way Amazon S3 does, or raise its S3Error.
+
+    ``bucket_region`` is the target bucket's region (None: no bucket, no region check).
+    ``body_sha256`` is the body's hex SHA-256, needed only for iam/sts header auth without an
+    ``x-amz-content-sha256`` header. ``resource_path`` is SigV2's ``/bucket/key`` (decoded);
+    it defaults to ``request.path``, which is right for path-style requests only.
+    """
+    try:
+        return _dispatch(
+            request,
+            bucket_region=bucket_region,
+            store=store,
+            now=now,
+            service=service,
+            body_sha256=body_sha256,
+            resource_path=request.path if resource_path is None else resource_path,
+        )
+    except UnicodeError as exc:
+        raise S3Error(
+            400, "InvalidRequest", "The request contains text that cannot be read as UTF-8."
+        ) from exc
+
+
+def _dispatch(
+    request: SentRequest,
+    *,
+    bucket_region: str | None,
+    store: CredentialStore,
+    now: datetime,
+    service: str,
+    body_sha256: str | None,
+    resource_path: str,
+) -> AuthResult:
+    authorization = request.header("authorization")
+    names = {name for name, _ in request.query}
+    mechanisms = (authorization is not None) + ("X-Amz-Algorithm" in names) + ("Signature" in names)
+    if mechanisms > 1:
+        raise invalid_argument(_ONLY_ONE, "Authorization", authorization or "")
+    if authorization is not None:
+        kind = authorization.split(" ", 1)[0]
+        if kind == sigv4.ALGORITHM:
+            return authenticate_header_v4(
+                request,
+                authorization,
+                bucket_region=bucket_region,
+                store=store,
+                now=now,
+                service=service,
+                body_sha256=body_sha256,
+            )
+        if kind == "AWS":
+            return authenticate_header_v2(
+                request, authorization, store=store, now=now, resource_path=resource_path
+            )
+        raise invalid_argument("Unsupported Authorization Type", "Authorization", authorization)
+    sigv2_query = "Signature" in names or "AWSAccessKeyId" in names
+    if "X-Amz-Algorithm" in names or (names & set(SIGV4_PARAMETERS) and not sigv2_query):
+        return authenticate_query_v4(
+            request, bucket_region=bucket_region, store=store, now=now, service=service
+        )
+    if sigv2_query:
+        return authenticate_query_v2(request, store=store, now=now, resource_path=resource_path)
+    return AuthResult(None, "anonymous")

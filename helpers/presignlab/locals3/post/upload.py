@@ -1,0 +1,221 @@
+"""Presigned POST (browser form upload) end to end: the one entry point the server calls (§2).
+
+:func:`handle_post` takes the request body as a stream and answers a :class:`PostResult` or
+raises the :class:`~presignlab.locals3.s3_error.S3Error` Amazon S3 would send. Check order:
+
+1. Content-Type not ``multipart/form-data``: 412 PreconditionFailed with the enclosure-type
+   Condition; then a missing boundary (400 MalformedPOSTRequest) and a missing bucket (404);
+2. the fields preceding the file (:mod:`.post_form`, size-limited);
+3. required fields, access key, session token and signature (:mod:`.post_auth`);
+4. the policy: readable, not expired (:mod:`.post_policy`);
+5. exactly one file part, spooled to a temporary file (memory up to 1 MiB, then disk);
+6. the policy's conditions in order (incl. content-length-range), then extra input fields;
+7. ``${filename}`` substituted into ``key``; the storage class; ``authorize(principal, key)``
+   (the server's IAM / bucket-policy check for s3:PutObject);
+8. the object is stored through moto's S3 backend with the form's Content-Type, Cache-Control,
+   Content-Disposition, Content-Encoding, Content-Language, Expires and x-amz-meta-* fields.
+
+Success: 204 with no body; ``success_action_status`` 200 or 201 (201 with a ``<PostResponse>``
+body); or 303 to an absolute ``success_action_redirect`` (``redirect`` too) with
+``bucket``, ``key`` and ``etag`` appended to its query. A relative or unparseable redirect is
+ignored.
+
+UNCONFIRMED choices:
+
+* 200/201/204 answers carry ``ETag`` and ``Location`` headers (the reference shows them on 201).
+* The 303 query values are percent-encoded (``etag`` with its quotes, ``%22…%22``).
+* ``${filename}`` takes the file part's filename after its last ``/`` or ``\\``; a key empty
+  after substitution gives 400 InvalidArgument ``User key must have a length greater than 0.``
+* The missing-bucket check (404 NoSuchBucket, ``<BucketName>``) comes right after the
+  Content-Type check. ``authorize`` receives None for an anonymous form (no signature, no policy).
+* moto's ``put_object`` takes bytes, so the spooled file is read into memory once, at the
+  store step, after every check has passed (the parser itself never holds it).
+* A versioned bucket's answer adds ``x-amz-version-id``.
+* ``tagging``, ``acl`` and SSE fields are stored as nothing more than policy-checked fields.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import IO, Any
+from urllib.parse import quote, urlsplit
+from xml.sax.saxutils import escape
+
+from ..backend import state as moto_glue
+from ..body.receive import BodyReader
+from ..authn.identity import CredentialStore, Principal
+from .auth import authenticate_form, form_field
+from .form import MAX_PRE_DATA, FormReader, boundary_of, too_many_files
+from .policy import check_conditions, check_expiration, check_extra_fields, decode_policy
+from ..wire.errors import S3Error
+
+__all__ = ["ENCLOSURE_CONDITION", "PostResult", "handle_post"]
+
+ENCLOSURE_CONDITION = "Bucket POST must be of the enclosure-type multipart/form-data"
+_STORED_FIELDS = {
+    "content-type": "Content-Type",
+    "cache-control": "Cache-Control",
+    "content-disposition": "Content-Disposition",
+    "content-encoding": "Content-Encoding",
+    "content-language": "Content-Language",
+    "expires": "Expires",
+}
+
+#: ``authorize(principal, key, fields)``: the server's IAM/bucket-policy check for s3:PutObject;
+#: ``fields`` are the form fields as sent (it reads ``acl`` and the signature version from them).
+Authorize = Callable[[Principal | None, str, Sequence[tuple[str, str]]], None]
+
+
+@dataclass(frozen=True)
+class PostResult:
+    """The success answer: status, headers, body; plus the stored key and its ETag."""
+
+    status: int
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: bytes = b""
+    key: str = ""
+    etag: str = ""
+
+
+def _precondition_failed() -> S3Error:
+    return S3Error(
+        412,
+        "PreconditionFailed",
+        "At least one of the pre-conditions you specified did not hold",
+        (("Condition", ENCLOSURE_CONDITION),),
+    )
+
+
+def _final_key(key: str, filename: str | None) -> str:
+    base = re.split(r"[/\\]", filename or "")[-1]
+    final = key.replace("${filename}", base)
+    if not final:
+        raise S3Error(
+            400,
+            "InvalidArgument",
+            "User key must have a length greater than 0.",
+            (("ArgumentName", "key"), ("ArgumentValue", "")),
+        )
+    return final
+
+
+def _store(
+    account_id: str, bucket: str, key: str, spool: IO[bytes], fields: Sequence[tuple[str, str]]
+) -> Any:
+    from moto.s3.models import s3_backends
+    from moto.s3.utils import STORAGE_CLASS
+
+    storage = form_field(fields, "x-amz-storage-class")
+    if storage is not None and storage not in STORAGE_CLASS:
+        raise S3Error(
+            400,
+            "InvalidStorageClass",
+            "The storage class you specified is not valid",
+            (("StorageClassRequested", storage),),
+        )
+    metadata: dict[str, str] = {}
+    for name, value in fields:
+        lower = name.lower()
+        if lower in _STORED_FIELDS or lower.startswith("x-amz-meta-"):
+            metadata.setdefault(_STORED_FIELDS.get(lower, lower), value)
+    backend = s3_backends[account_id]["aws"]
+    stored = backend.put_object(bucket, key, spool.read(), storage=storage, request_method="POST")
+    stored.set_metadata(metadata)
+    return stored
+
+
+def _redirect(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme and parts.netloc else None
+
+
+def _answer(
+    fields: Sequence[tuple[str, str]],
+    bucket: str,
+    key: str,
+    etag: str,
+    location: str,
+    version: str | None,
+) -> PostResult:
+    versioned = [] if version in (None, "null") else [("x-amz-version-id", str(version))]
+    redirect = _redirect(
+        form_field(fields, "success_action_redirect") or form_field(fields, "redirect")
+    )
+    if redirect is not None:
+        query = (
+            f"bucket={quote(bucket, safe='')}&key={quote(key, safe='')}&etag={quote(etag, safe='')}"
+        )
+        joiner = "&" if urlsplit(redirect).query else ("" if redirect.endswith("?") else "?")
+        return PostResult(
+            303, [("Location", f"{redirect}{joiner}{query}"), *versioned], b"", key, etag
+        )
+    headers = [("ETag", etag), ("Location", location), *versioned]
+    status = (form_field(fields, "success_action_status") or "").strip()
+    if status == "201":
+        body = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n<PostResponse>'
+            f"<Location>{escape(location)}</Location><Bucket>{escape(bucket)}</Bucket>"
+            f"<Key>{escape(key)}</Key><ETag>{escape(etag)}</ETag></PostResponse>"
+        ).encode()
+        headers += [("Content-Type", "application/xml"), ("Content-Length", str(len(body)))]
+        return PostResult(201, headers, body, key, etag)
+    return PostResult(200 if status == "200" else 204, headers, b"", key, etag)
+
+
+def handle_post(
+    stream: Any,
+    content_type: str | None,
+    content_length: int | None,
+    *,
+    bucket: str,
+    store: CredentialStore,
+    now: datetime,
+    authorize: Authorize,
+    account_id: str = moto_glue.MOTO_ACCOUNT_ID,
+    location_for: Callable[[str], str] | None = None,
+    max_pre_data: int = MAX_PRE_DATA,
+) -> PostResult:
+    """Handle a browser-form POST to ``bucket``; raise S3Error on any failure (nothing stored).
+
+    ``stream`` has ``read(n)``; ``content_length`` limits it (None: read to the end).
+    ``location_for(key)`` gives the object's URL for Location (default ``/bucket/key``).
+    """
+    if (content_type or "").split(";", 1)[0].strip().lower() != "multipart/form-data":
+        raise _precondition_failed()
+    reader = FormReader(
+        BodyReader(stream, content_length),
+        boundary_of(content_type or ""),
+        max_pre_data=max_pre_data,
+    )
+    if not moto_glue.bucket_exists(account_id, bucket):
+        raise S3Error(
+            404, "NoSuchBucket", "The specified bucket does not exist", (("BucketName", bucket),)
+        )
+    fields = reader.read_fields()
+    credential = authenticate_form(fields, store=store, now=now)
+    policy_text = form_field(fields, "policy")
+    policy = decode_policy(policy_text) if policy_text is not None else None
+    if policy is not None:
+        check_expiration(policy, now)
+    if not reader.has_file:
+        raise too_many_files()
+    spool, size = reader.spool_file()
+    with spool:
+        if policy is not None:
+            check_conditions(policy, fields, bucket=bucket, file_size=size)
+            check_extra_fields(policy, fields)
+        key = _final_key(form_field(fields, "key") or "", reader.file_name)
+        authorize(None if credential is None else credential.principal, key, fields)
+        stored = _store(account_id, bucket, key, spool, fields)
+    location = location_for(key) if location_for else f"/{quote(bucket)}/{quote(key)}"
+    return _answer(
+        fields, bucket, key, str(stored.etag), location, getattr(stored, "version_id", None)
+    )

@@ -1,0 +1,119 @@
+"""Writing error answers: S3's ``<Error>`` envelope and the IAM/STS query-API ``<ErrorResponse>``.
+
+Every answer gets a fresh ``(RequestId, HostId)`` pair from
+:func:`~presignlab.locals3.s3_error.new_request_ids`; the ``x-amz-request-id`` / ``x-amz-id-2``
+headers match the body.
+
+Choice (documented, UNCONFIRMED in detail): IAM and STS requests that fail authentication are
+answered in the query-API shape ``<ErrorResponse><Error><Type>Sender</Type><Code/><Message/>
+</Error><RequestId/></ErrorResponse>``. S3 codes are mapped to the codes those services use:
+``InvalidAccessKeyId`` and ``InvalidToken`` become 403 ``InvalidClientTokenId`` ("The security
+token included in the request is invalid."), ``ExpiredToken`` becomes 403 ``ExpiredToken``
+("The security token included in the request is expired"), ``SignatureDoesNotMatch`` stays but
+is 403 with the IAM/STS wording; other codes keep their status, code and message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+from xml.sax.saxutils import escape
+
+from .errors import S3Error, new_request_ids
+
+__all__ = ["internal_error", "query_api_error", "send_query_api_error", "send_s3_error"]
+
+StartResponse = Callable[..., Any]
+
+_NAMESPACES = {
+    "iam": "https://iam.amazonaws.com/doc/2010-05-08/",
+    "sts": "https://sts.amazonaws.com/doc/2011-06-15/",
+}
+_INVALID_TOKEN = "The security token included in the request is invalid."
+_QUERY_API_CODES: dict[str, tuple[int, str, str]] = {
+    "InvalidAccessKeyId": (403, "InvalidClientTokenId", _INVALID_TOKEN),
+    "InvalidToken": (403, "InvalidClientTokenId", _INVALID_TOKEN),
+    "ExpiredToken": (403, "ExpiredToken", "The security token included in the request is expired"),
+    "SignatureDoesNotMatch": (
+        403,
+        "SignatureDoesNotMatch",
+        (
+            "The request signature we calculated does not match the signature you provided. Check "
+            "your AWS Secret Access Key and signing method. Consult the service documentation "
+            "for details."
+        ),
+    ),
+}
+_REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    409: "Conflict",
+    411: "Length Required",
+    412: "Precondition Failed",
+    413: "Payload Too Large",
+    416: "Range Not Satisfiable",
+    500: "Internal Server Error",
+    501: "Not Implemented",
+    503: "Service Unavailable",
+}
+
+
+def status_line(status: int) -> str:
+    """``"403 Forbidden"`` for 403."""
+    return f"{status} {_REASONS.get(status, 'Error')}"
+
+
+def send_s3_error(
+    error: S3Error,
+    start_response: StartResponse,
+    method: str = "GET",
+    extra_headers: Iterable[tuple[str, str]] = (),
+) -> Iterable[bytes]:
+    """Answer ``error`` in S3's XML envelope (no body for HEAD, like S3).
+
+    ``extra_headers`` follow the error's own (the CORS headers of a matching rule).
+    """
+    request_id, host_id = new_request_ids()
+    body = error.to_xml(request_id, host_id)
+    headers = [*error.response_headers(request_id, host_id, body), *extra_headers]
+    start_response(status_line(error.status), headers)
+    return [] if method == "HEAD" else [body]
+
+
+def query_api_error(error: S3Error) -> S3Error:
+    """``error`` translated to the status, code and message IAM/STS use for it."""
+    status, code, message = _QUERY_API_CODES.get(
+        error.code, (error.status, error.code, error.message)
+    )
+    return S3Error(status, code, message)
+
+
+def send_query_api_error(
+    error: S3Error, service: str, start_response: StartResponse
+) -> Iterable[bytes]:
+    """Answer ``error`` in the IAM/STS ``<ErrorResponse>`` shape."""
+    mapped = query_api_error(error)
+    request_id, _ = new_request_ids()
+    xmlns = _NAMESPACES.get(service, _NAMESPACES["sts"])
+    body = (
+        f'<ErrorResponse xmlns="{xmlns}"><Error><Type>Sender</Type>'
+        f"<Code>{escape(mapped.code)}</Code><Message>{escape(mapped.message)}</Message></Error>"
+        f"<RequestId>{request_id}</RequestId></ErrorResponse>"
+    ).encode()
+    start_response(
+        status_line(mapped.status),
+        [
+            ("Content-Type", "text/xml"),
+            ("Content-Length", str(len(body))),
+            ("x-amzn-RequestId", request_id),
+        ],
+    )
+    return [body]
+
+
+def internal_error() -> S3Error:
+    """The last-resort answer for a bug in our layer."""
+    return S3Error(500, "InternalError", "We encountered an internal error. Please try again.")
