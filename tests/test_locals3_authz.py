@@ -199,10 +199,16 @@ def test_get_session_token_session_uses_the_users_policies(aws: Any) -> None:
     assert check(session, "PUT", "k") == DENIED
 
 
-def test_root_session_acts_as_root(aws: Any) -> None:
-    session = Principal("session", ACCOUNT, ROOT.arn, None)
-    assert check(session, "PUT", "k") == "ok"
-    assert check(session, "DELETE", None, "policy=") == "ok"
+def test_only_the_root_credential_acts_as_root(aws: Any) -> None:
+    """The root's own sessions carry kind ``root``; an ARN ending in ``:root`` proves nothing."""
+    assert check(ROOT, "PUT", "k") == "ok"
+    assert check(ROOT, "DELETE", None, "policy=") == "ok"
+    lookalike = Principal("session", ACCOUNT, ROOT.arn, None)
+    assert check(lookalike, "PUT", "k") == DENIED
+    role_session = Principal(
+        "assumed-role", ACCOUNT, f"arn:aws:sts::{ACCOUNT}:assumed-role/R/x:root", "R"
+    )
+    assert check(role_session, "GET", "k") == DENIED
 
 
 def test_bucket_policy_deny_beats_identity_allow(aws: Any) -> None:
@@ -385,8 +391,10 @@ def test_condition_on_the_acl_header(aws: Any) -> None:
     assert check(user("ivan"), "PUT", "k") == DENIED
 
 
-def test_missing_bucket_is_left_to_moto(aws: Any) -> None:
-    assert check(None, "GET", "k", bucket="no-such-bucket") == "ok"
+def test_a_missing_bucket_is_no_such_bucket_for_anyone(aws: Any) -> None:
+    missing = "404 NoSuchBucket: The specified bucket does not exist"
+    assert check(None, "GET", "k", bucket="no-such-bucket") == missing
+    assert check(ROOT, "PUT", None, "policy=", bucket="no-such-bucket") == missing
 
 
 OTHER_ACCOUNT = "210987654321"

@@ -13,8 +13,8 @@ from presignlab.locals3.cors import (
     actual_response_headers,
     bucket_cors_rules,
     preflight,
-    strip_moto_cors_headers,
 )
+from presignlab.locals3.backend.moto_app import strip_moto_cors_headers
 from presignlab.locals3.wire.errors import S3Error
 from presignlab.query_auth import SentRequest
 

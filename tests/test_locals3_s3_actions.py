@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 import pytest
 from presignlab.locals3.authn.identity import Principal
 from presignlab.locals3.authz.actions import (
-    UNMAPPED_ACTION,
     acl_headers,
     request_context,
     s3_operation,
 )
+from presignlab.locals3.wire.errors import S3Error
 from presignlab.query_auth import SentRequest
 
 NOW = datetime(2026, 11, 29, 4, 0, 5, tzinfo=UTC)
@@ -47,8 +47,8 @@ def req(method: str, query: str = "", headers: tuple[tuple[str, str], ...] = ())
         ("GET", "", None, "ListObjects", "s3:ListBucket"),
         ("GET", "list-type=2&prefix=a", None, "ListObjectsV2", "s3:ListBucket"),
         ("HEAD", "", None, "HeadBucket", "s3:ListBucket"),
-        ("GET", "versions=", None, "ListBucketVersions", "s3:ListBucketVersions"),
-        ("GET", "uploads=", None, "ListBucketMultipartUploads", "s3:ListBucketMultipartUploads"),
+        ("GET", "versions=", None, "ListObjectVersions", "s3:ListBucketVersions"),
+        ("GET", "uploads=", None, "ListMultipartUploads", "s3:ListBucketMultipartUploads"),
         ("PUT", "policy=", None, "PutBucketPolicy", "s3:PutBucketPolicy"),
         ("GET", "policy=", None, "GetBucketPolicy", "s3:GetBucketPolicy"),
         ("DELETE", "policy=", None, "DeleteBucketPolicy", "s3:DeleteBucketPolicy"),
@@ -66,20 +66,20 @@ def req(method: str, query: str = "", headers: tuple[tuple[str, str], ...] = ())
             "DELETE",
             "publicAccessBlock=",
             None,
-            "DeleteBucketPublicAccessBlock",
+            "DeletePublicAccessBlock",
             "s3:PutBucketPublicAccessBlock",
         ),
         (
             "PUT",
             "publicAccessBlock=",
             None,
-            "PutBucketPublicAccessBlock",
+            "PutPublicAccessBlock",
             "s3:PutBucketPublicAccessBlock",
         ),
         ("PUT", "acl=", None, "PutBucketAcl", "s3:PutBucketAcl"),
         ("GET", "location=", None, "GetBucketLocation", "s3:GetBucketLocation"),
         ("POST", "delete=", None, "DeleteObjects", "s3:DeleteObject"),
-        ("PATCH", "", None, "PATCH bucket", UNMAPPED_ACTION),
+        ("POST", "", None, "PostObject", "s3:PutObject"),
     ],
 )
 def test_operation_mapping(
@@ -87,8 +87,33 @@ def test_operation_mapping(
 ) -> None:
     op = s3_operation(req(method, query), "bkt", key)
     assert (op.name, op.action) == (name, action)
-    expected = "arn:aws:s3:::bkt" + (f"/{key}" if key else "/*" if name == "DeleteObjects" else "")
+    star = name in ("DeleteObjects", "PostObject")
+    expected = "arn:aws:s3:::bkt" + (f"/{key}" if key else "/*" if star else "")
     assert op.resource == expected
+
+
+@pytest.mark.parametrize(
+    ("method", "query", "key", "code"),
+    [
+        ("PATCH", "", None, "405 MethodNotAllowed"),
+        ("POST", "", "k", "405 MethodNotAllowed"),
+        ("GET", "acl=&policy=", None, "400 InvalidRequest"),
+        ("GET", "analytics=", None, "501 NotImplemented"),
+    ],
+)
+def test_requests_that_are_no_single_operation(
+    method: str, query: str, key: str | None, code: str
+) -> None:
+    with pytest.raises(S3Error) as info:
+        s3_operation(req(method, query), "bkt", key)
+    assert str(info.value).startswith(code)
+
+
+def test_object_attributes_need_the_header_that_names_them() -> None:
+    wanted = (("x-amz-object-attributes", "ETag"),)
+    op = s3_operation(req("GET", "attributes=&versionId=v", wanted), "bkt", "k")
+    assert (op.name, op.action) == ("GetObjectAttributes", "s3:GetObjectVersionAttributes")
+    assert s3_operation(req("GET", "attributes="), "bkt", "k").name == "GetObject"
 
 
 def test_list_buckets() -> None:

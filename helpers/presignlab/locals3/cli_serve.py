@@ -62,8 +62,8 @@ def register(subparsers: Any) -> None:
 
 def run_serve(args: argparse.Namespace) -> int:
     """Serve until interrupted; returns the exit status (0, or 1 when a port is taken)."""
-    from .wire.http_server import ServerBindError
     from .server import LocalS3
+    from .wire.http_server import ServerBindError
 
     if not 0 <= args.port <= 65535:
         print(f"error: --port must be between 0 and 65535, not {args.port}", file=sys.stderr)

@@ -10,9 +10,8 @@ is one of its AllowedMethods, and every requested header matches one of its Allo
 Rules are CORSRules in boto3's shape: ``AllowedOrigins``, ``AllowedMethods``, and optionally
 ``AllowedHeaders``, ``ExposeHeaders``, ``MaxAgeSeconds``, ``ID``.
 :func:`bucket_cors_rules` reads them from moto's S3 backend. moto's server also answers CORS by
-itself (flask-cors on every response, getmoto/moto#8410, plus its own S3 rule matching):
-:func:`strip_moto_cors_headers` removes all of that before :func:`actual_response_headers`
-adds ours.
+itself (flask-cors on every response, getmoto/moto#8410, plus its own S3 rule matching); the
+backend removes all of that before :func:`actual_response_headers` adds ours.
 
 UNCONFIRMED choices:
 
@@ -34,7 +33,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..query_auth import SentRequest
-from .wire.errors import S3Error
+from .backend import state
+from .wire.catalogue import access_forbidden, bad_request
+from .wire.request import S3Request
 
 __all__ = [
     "NOT_ALLOWED_MESSAGE",
@@ -43,7 +44,8 @@ __all__ = [
     "bucket_cors_rules",
     "match_rule",
     "preflight",
-    "strip_moto_cors_headers",
+    "preflight_for",
+    "request_headers",
 ]
 
 NOT_ALLOWED_MESSAGE = (
@@ -107,12 +109,6 @@ def _headers_for(rule: CorsRule, allow_origin: str, requested: list[str]) -> lis
     return out
 
 
-def _forbidden(message: str, method: str, resource_type: str) -> S3Error:
-    return S3Error(
-        403, "AccessForbidden", message, (("Method", method), ("ResourceType", resource_type))
-    )
-
-
 def preflight(
     request: SentRequest,
     *,
@@ -128,16 +124,18 @@ def preflight(
     """
     origin = request.header("origin")
     if not origin:
-        raise S3Error(400, "BadRequest", "Insufficient information. Origin request header needed.")
+        raise bad_request("Insufficient information. Origin request header needed.")
     method = request.header("access-control-request-method") or "OPTIONS"
     if not bucket or not bucket_exists:
-        raise _forbidden("CORSResponse: Bucket not found", method, "BUCKET")
+        raise access_forbidden("CORSResponse: Bucket not found", method, "BUCKET")
     if not rules:
-        raise _forbidden("CORSResponse: CORS is not enabled for this bucket.", method, "BUCKET")
+        raise access_forbidden(
+            "CORSResponse: CORS is not enabled for this bucket.", method, "BUCKET"
+        )
     requested = _requested_headers(request)
     found = match_rule(rules, origin, method, requested)
     if found is None:
-        raise _forbidden(NOT_ALLOWED_MESSAGE, method, "OBJECT" if key else "BUCKET")
+        raise access_forbidden(NOT_ALLOWED_MESSAGE, method, "OBJECT" if key else "BUCKET")
     rule, allow_origin = found
     return [("Content-Length", "0"), *_headers_for(rule, allow_origin, requested)]
 
@@ -156,58 +154,21 @@ def actual_response_headers(
     return _headers_for(rule, allow_origin, _requested_headers(request))
 
 
-def strip_moto_cors_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-    """``headers`` without the CORS headers moto (and flask-cors inside it) added on its own.
-
-    Every ``Access-Control-*`` header goes; ``Origin`` is removed from ``Vary`` (the header is
-    dropped when nothing else is left in it).
-    """
-    out: list[tuple[str, str]] = []
-    for name, value in headers:
-        lower = name.lower()
-        if lower.startswith("access-control-"):
-            continue
-        if lower == "vary":
-            kept = [
-                v.strip() for v in value.split(",") if v.strip() and v.strip().lower() != "origin"
-            ]
-            if not kept:
-                continue
-            value = ", ".join(kept)
-        out.append((name, value))
-    return out
-
-
-def _as_list(value: Any) -> list[str]:
-    if value is None:
-        return []
-    return [value] if isinstance(value, str) else [str(v) for v in value]
-
-
 def bucket_cors_rules(account_id: str, bucket: str) -> list[CorsRule] | None:
-    """The bucket's CORSRules read from moto, in boto3's shape; None when the bucket does not exist.
+    """The bucket's CORSRules in boto3's shape; None when the bucket does not exist."""
+    return state.cors_rules(account_id, bucket)
 
-    An empty list means the bucket has no CORS configuration. moto keeps MaxAgeSeconds as text.
-    """
-    from moto.s3.models import s3_backends
 
-    found = s3_backends[account_id]["aws"].buckets.get(bucket)
-    if found is None:
-        return None
-    rules: list[CorsRule] = []
-    for moto_rule in found.cors:
-        rule: CorsRule = {
-            "AllowedMethods": _as_list(moto_rule.allowed_methods),
-            "AllowedOrigins": _as_list(moto_rule.allowed_origins),
-        }
-        if moto_rule.allowed_headers:
-            rule["AllowedHeaders"] = _as_list(moto_rule.allowed_headers)
-        if moto_rule.exposed_headers:
-            rule["ExposeHeaders"] = _as_list(moto_rule.exposed_headers)
-        age = moto_rule.max_age_seconds
-        if age is not None and str(age).strip().lstrip("-").isdigit():
-            rule["MaxAgeSeconds"] = int(str(age).strip())
-        if moto_rule.id_:
-            rule["ID"] = str(moto_rule.id_)
-        rules.append(rule)
-    return rules
+def preflight_for(req: S3Request, account_id: str) -> list[tuple[str, str]]:
+    """Answer the OPTIONS preflight ``req`` (no authentication) with its bucket's CORS rules."""
+    rules = bucket_cors_rules(account_id, req.bucket) if req.bucket else None
+    return preflight(
+        req.sent, bucket=req.bucket, key=req.key, rules=rules, bucket_exists=rules is not None
+    )
+
+
+def request_headers(req: S3Request, account_id: str) -> list[tuple[str, str]]:
+    """The Access-Control-* headers of an actual (non-OPTIONS) answer, if a rule matches."""
+    if req.bucket is None or req.header("origin") is None or req.method == "OPTIONS":
+        return []
+    return actual_response_headers(req.sent, bucket_cors_rules(account_id, req.bucket))

@@ -1,220 +1,163 @@
-"""The S3 request pipeline, in AWS's order (docs/ARCHITECTURE.md):
+"""The S3 request pipeline: one call per stage, in the order Amazon S3 checks a request.
 
-CORS preflight -> presigned POST -> Content-Length rules -> authentication -> authorization
--> integrity pre-body checks -> body (spooled and verified) -> moto -> CORS response headers
-and new-bucket defaults.
+:func:`handle_s3` reads as the order itself (docs/ARCHITECTURE.md, docs/aws-behaviour.md):
 
-UNCONFIRMED choices:
+1. CORS preflight (``OPTIONS``: answered without authentication);
+2. presigned POST (a browser form carries its own signature and policy);
+3. the HTTP length rules (411 MissingContentLength, 501 for an HTTP-chunked body);
+4. the new bucket's name (CreateBucket);
+5. authentication (who signed it, at the clock's ``now``);
+6. the bucket exists (404 NoSuchBucket for anyone);
+7. authorization (IAM, bucket policy, Block Public Access, Object Ownership) of the decided
+   operation on the decided bucket and key;
+8. integrity checks that need no body (conditional-write and digest headers);
+9. the body, read (streamed, or spooled and verified when a digest applies);
+10. the backend (moto) runs exactly the decided request;
+11. the answer: CORS headers of the matching rule, AWS's defaults for a new bucket.
 
-* 411 MissingContentLength is answered before authentication (an HTTP-level rule);
-* for PutBucketPolicy / PutBucketAcl / PutObjectAcl the (small) body is received before
-  authorization, which needs it, so a wrong ``x-amz-content-sha256`` there answers first;
-* a PUT with ``Transfer-Encoding: chunked`` that is not aws-chunked (e.g. ``requests`` sending a
-  generator) is 501 NotImplemented naming the header, as S3 does not take HTTP chunked bodies;
-* an aws-chunked body whose decoded length differs from ``x-amz-decoded-content-length`` is 400
-  ``IncompleteBody``.
+Choices (docs/aws-behaviour.md): 411 comes before authentication (an HTTP-level rule); for
+PutBucketPolicy / PutBucketAcl / PutObjectAcl the (small) body is read before authorization,
+which needs it; a PUT with ``Transfer-Encoding: chunked`` whose signature is not a
+``STREAMING-*`` one is 501 NotImplemented naming the header; an aws-chunked body whose decoded
+length differs from ``x-amz-decoded-content-length`` is 400 IncompleteBody.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections.abc import Iterable, Sequence
-from typing import IO, Any
+from collections.abc import Callable, Iterable
+from typing import Any
 
-from .. import sigv4
-from . import adapters
-from . import authz
-from .body import large_put
-from .backend import state as moto_glue
+from . import cors
 from .authn import AuthResult, authenticate
-from .authn.header import parse_authorization_v4
-from .authn.sigv4_query import parse_credential
-from .body.aws_chunked import STREAMING_FORMS, ChunkSigner, incomplete_body
-from .body.receive import (
-    Observer,
-    PassThroughBody,
-    missing_content_length,
-    receive_body,
-    transfer_encoding_not_implemented,
-)
+from .authz import apply_new_bucket_defaults, authorize
+from .backend import state
+from .backend.moto_app import MotoAnswer, call_s3
+from .body import large_put
+from .body.plan import BodyPlan, check_before_body
 from .context import S3Context
-from .body.integrity import DigestSpec
-from .backend.app import call_moto, hand_body_to_moto
-from .wire.request import IncomingRequest
+from .post.endpoint import post_upload
+from .wire.addressing import check_new_bucket_name
+from .wire.catalogue import (
+    missing_content_length,
+    no_such_bucket,
+    not_implemented_header,
+)
+from .wire.render import answer
+from .wire.request import S3Request
 
 __all__ = ["handle_s3"]
 
-_BODY_FOR_AUTHZ = ("policy", "acl")
-_MAX_AUTHZ_BODY = 1024 * 1024
+StartResponse = Callable[..., Any]
+
+#: Operations whose small XML or JSON body authorization reads (ACL grants, a proposed policy).
+_BODY_FOR_AUTHZ = frozenset({"PutBucketPolicy", "PutBucketAcl", "PutObjectAcl"})
+#: Operations with a body a client must send with a Content-Length (or aws-chunked).
+_UPLOADS = frozenset({"PutObject", "UploadPart"})
 _BYTE_RANGE = re.compile(r"^\s*bytes\s*=[^=]*$", re.IGNORECASE)
 
 
-def _resource_path(req: IncomingRequest) -> str:
-    """SigV2's ``/bucket/key``: the path itself, or ``/bucket`` + path for virtual-host requests."""
-    if req.virtual_host and req.bucket:
-        return f"/{req.bucket}{req.sent.path}"
-    return req.sent.path
-
-
-def _chunk_signer(req: IncomingRequest, auth: AuthResult) -> ChunkSigner | None:
+def _check_lengths(req: S3Request) -> None:
+    """Stage 3: S3 needs the body's length up front (or an aws-chunked body)."""
+    if req.operation_name not in _UPLOADS:
+        return
+    if req.content_length is None and not req.chunked_transfer:
+        raise missing_content_length()
     declared = req.header("x-amz-content-sha256") or ""
-    authorization = req.header("authorization") or ""
-    if not declared.startswith("STREAMING-AWS4-HMAC-SHA256") or auth.credential is None:
-        return None
-    parsed = parse_authorization_v4(authorization)
-    scope = parse_credential(parsed.credential, service="s3", header=True)
-    amz_date = (req.header("x-amz-date") or "").strip()
-    return ChunkSigner(
-        signing_key=sigv4.signing_key(auth.credential.secret_key, scope.date, scope.region, "s3"),
-        amz_date=amz_date,
-        scope=sigv4.credential_scope(scope.date, scope.region, "s3"),
-        previous=parsed.signature,
+    if req.chunked_transfer and not declared.startswith("STREAMING-"):
+        raise not_implemented_header("Transfer-Encoding")
+
+
+def _bucket_region(req: S3Request, ctx: S3Context) -> str | None:
+    return state.bucket_region(ctx.account_id, req.bucket)
+
+
+def _require_bucket(req: S3Request, region: str | None) -> None:
+    """Stage 6: every operation but CreateBucket and ListBuckets needs its bucket to exist."""
+    if req.bucket and region is None and req.operation_name != "CreateBucket":
+        raise no_such_bucket(req.bucket)
+
+
+def _authorize(req: S3Request, ctx: S3Context, auth: AuthResult, body: bytes | None) -> None:
+    """Stage 7, on the operation, bucket and key decided when the request was read."""
+    authorize(
+        auth.credential.principal if auth.credential is not None else None,
+        req.sent,
+        bucket=req.bucket,
+        key=req.key,
+        account_id=ctx.account_id,
+        scheme=auth.scheme,
+        now=ctx.now,
+        body=body,
+        operation=req.operation_name,
     )
 
 
-def _is_aws_chunked(req: IncomingRequest) -> bool:
-    declared = req.header("x-amz-content-sha256") or ""
-    encoding = (req.header("content-encoding") or "").lower()
-    return declared in STREAMING_FORMS or "aws-chunked" in encoding
+def _backend_headers(req: S3Request, plan: BodyPlan) -> list[tuple[str, str]]:
+    headers = req.backend_headers()
+    if req.method in ("GET", "HEAD"):
+        # moto raises on a Range without "=" (a 500); S3 ignores a Range it cannot parse
+        headers = [(n, v) for n, v in headers if n != "range" or _BYTE_RANGE.match(v)]
+    return plan.adjust(headers)
 
 
-def _chunked_header_changes(
-    req: IncomingRequest, trailers: list[tuple[str, str]]
-) -> list[tuple[str, str | None]]:
-    encodings = [e.strip() for e in (req.header("content-encoding") or "").split(",")]
-    kept = ",".join(e for e in encodings if e and e.lower() != "aws-chunked")
-    changes: list[tuple[str, str | None]] = [
-        ("x-amz-content-sha256", sigv4.UNSIGNED_PAYLOAD),
-        ("x-amz-decoded-content-length", None),
-        ("x-amz-trailer", None),
-    ]
-    changes += [(name, value) for name, value in trailers if name.startswith("x-amz-checksum-")]
-    if kept:
-        changes.append(("content-encoding", kept))
-    return changes
+def _run_backend(req: S3Request, auth: AuthResult, plan: BodyPlan) -> MotoAnswer:
+    """Stage 10: moto runs exactly the decided request.
 
-
-def _receive(
-    environ: dict[str, Any],
-    req: IncomingRequest,
-    auth: AuthResult,
-    spec: DigestSpec | None = None,
-    *,
-    spool_always: bool = False,
-    also: Sequence[Observer] = (),
-) -> tuple[IO[bytes], int] | None:
-    """Hand the body to moto: spooled and verified when a digest applies, else streamed.
-
-    Returns the spool (to close after moto) or None when nothing was spooled.
+    Only CreateBucket needs a region: the one the request was signed for, which on AWS is the
+    regional endpoint it was sent to (a SigV2 or anonymous request: us-east-1).
     """
-    if not req.content_length and not req.chunked_transfer:
-        return None
-    chunked = _is_aws_chunked(req)
-    verifier = adapters.body_verifier(req, spec)
-    hex_payload = sigv4.is_sha256_hex(auth.payload_hash)
-    if not (spool_always or chunked or verifier or hex_payload or req.content_length is None):
-        hand_body_to_moto(
-            environ, PassThroughBody(environ["wsgi.input"], req.content_length), req.content_length
-        )
-        return None
-    spool, length, trailers = receive_body(
-        environ["wsgi.input"],
-        req.content_length,
-        declared_sha256=None if chunked else auth.payload_hash,
-        observers=[*([verifier.update] if verifier is not None else []), *also],
-        chunk_signer=_chunk_signer(req, auth) if chunked else None,
-        aws_chunked=chunked,
+    region = auth.region if req.operation_name == "CreateBucket" else None
+    return call_s3(
+        method=req.method,
+        bucket=req.bucket,
+        key=req.key,
+        query=req.backend_query(),
+        headers=_backend_headers(req, plan),
+        body=plan.body,
+        length=plan.length,
+        region=region,
     )
-    changes: list[tuple[str, str | None]] = []
-    if chunked:
-        decoded = req.header("x-amz-decoded-content-length")
-        if decoded is not None and decoded.strip() != str(length):
-            spool.close()
-            raise incomplete_body()
-        changes = _chunked_header_changes(req, trailers)
-    if verifier is not None:
-        try:
-            verifier.finish(trailers)
-        except BaseException:
-            spool.close()
-            raise
-    hand_body_to_moto(environ, spool, length, header_changes=changes)
-    return spool, length
 
 
-def _drop_range_moto_misreads(environ: dict[str, Any], method: str) -> None:
-    """S3 honours ``Range`` only on GET and HEAD, and ignores one it cannot parse.
-
-    moto applies ``Range`` to every 200 answer (a PUT's too: 416 after storing the object) and
-    raises on a value without ``=`` (a 500), so such a header never reaches moto.
-    """
-    value = environ.get("HTTP_RANGE")
-    if value is not None and (method not in ("GET", "HEAD") or not _BYTE_RANGE.match(value)):
-        del environ["HTTP_RANGE"]
-
-
-def _body_bytes(spooled: tuple[IO[bytes], int] | None) -> bytes | None:
-    if spooled is None:
-        return b""
-    spool, length = spooled
-    data = spool.read(min(length, _MAX_AUTHZ_BODY))
-    spool.seek(0)
-    return data
+def _finish(
+    req: S3Request, ctx: S3Context, existed: bool, result: MotoAnswer
+) -> list[tuple[str, str]]:
+    """Stage 11: CORS headers of the matching rule; AWS's defaults for a bucket just created."""
+    if req.operation_name == "CreateBucket" and not existed and result.code == 200 and req.bucket:
+        # a repeated CreateBucket in us-east-1 (200, "already owned by you") must not undo
+        # the owner's later changes: only a bucket that did not exist gets the defaults
+        apply_new_bucket_defaults(ctx.account_id, req.bucket)
+    return result.headers + cors.request_headers(req, ctx.account_id)
 
 
 def handle_s3(
-    environ: dict[str, Any], req: IncomingRequest, ctx: S3Context, start_response: Any
+    req: S3Request, ctx: S3Context, stream: Any, start_response: StartResponse
 ) -> Iterable[bytes]:
-    """Answer one S3 request; raises S3Error for any failure before moto."""
-    sent = req.sent
-    if sent.method == "OPTIONS":
-        return adapters.cors_preflight(req, ctx, start_response)
-    if adapters.is_post_upload(req):
-        return adapters.post_upload(environ, req, ctx, start_response)
-    if sent.method == "PUT" and req.key and req.content_length is None and not req.chunked_transfer:
-        raise missing_content_length()
-    if sent.method == "PUT" and req.key and req.chunked_transfer and not _is_aws_chunked(req):
-        raise transfer_encoding_not_implemented()
-    region = moto_glue.bucket_region(ctx.account_id, req.bucket)
+    """Answer one S3 request; raises the catalogue's S3Error for any failure before moto."""
+    if req.method == "OPTIONS":
+        return answer(start_response, 200, cors.preflight_for(req, ctx.account_id), b"")
+    if req.operation_name == "PostObject":
+        return post_upload(req, ctx, stream, start_response)
+    _check_lengths(req)
+    if req.operation_name == "CreateBucket" and req.bucket:
+        check_new_bucket_name(req.bucket)
+    region = _bucket_region(req, ctx)
     auth = authenticate(
-        sent,
-        bucket_region=region,
-        store=ctx.store,
-        now=ctx.now,
-        resource_path=_resource_path(req),
+        req.sent, bucket_region=region, store=ctx.store, now=ctx.now, resource_path=req.v2_resource
     )
-    principal = auth.credential.principal if auth.credential is not None else None
-    names = {name for name, _ in sent.query}
-    early = sent.method == "PUT" and bool(names & set(_BODY_FOR_AUTHZ))
-    spooled = _receive(environ, req, auth, spool_always=True) if early else None
+    _require_bucket(req, region)
+    plan = BodyPlan(req, auth, stream)
     try:
-        authz.authorize(
-            principal, sent, bucket=req.bucket, key=req.key, account_id=ctx.account_id,
-            scheme=auth.scheme, now=ctx.now, body=_body_bytes(spooled) if early else None,
-        )  # fmt: skip
-        spec = adapters.check_before_body(req, ctx, auth.signed_headers)
-        large = not early and large_put.applies(req)
-        md5 = hashlib.md5(usedforsecurity=False)
-        if not early:
-            also = [md5.update] if large else []
-            spooled = _receive(environ, req, auth, spec, spool_always=large, also=also)
-        if large and spooled is not None:
-            large_put.empty_body_for_moto(environ)
-        _drop_range_moto_misreads(environ, sent.method)
-        answer = call_moto("s3", environ)
-        if large and spooled is not None and large_put.adopt_spooled_body(
-            ctx.account_id, req, answer, spooled[0], spooled[1], md5.hexdigest()
-        ):
-            spooled = None  # moto's FakeKey owns the file now
+        if req.operation_name in _BODY_FOR_AUTHZ:
+            _authorize(req, ctx, auth, plan.read_small())
+        else:
+            _authorize(req, ctx, auth, None)
+            spec = check_before_body(req, ctx.account_id, auth.signed_headers)
+            plan.receive(spec, large=large_put.applies(req))
+        result = _run_backend(req, auth, plan)
+        plan.hand_over(ctx.account_id, req, result)
     finally:
-        if spooled is not None:
-            spooled[0].close()
-    headers = answer.headers + adapters.cors_response_headers(req, ctx)
-    created = sent.method == "PUT" and req.bucket and not req.key and not sent.query
-    if created and region is None and answer.code == 200:
-        # Only a bucket that did not exist gets AWS's defaults; a repeated CreateBucket in
-        # us-east-1 (200, "already owned by you") must not undo the owner's later changes.
-        adapters.new_bucket_defaults(ctx.account_id, req.bucket)
-    start_response(answer.status, headers)
-    return answer.body
+        plan.close()
+    start_response(result.status, _finish(req, ctx, region is not None, result))
+    return result.body

@@ -18,10 +18,15 @@ from types import TracebackType
 from typing import Any, Self
 
 from ..clock import Clock
-from .backend import state as moto_glue
 from .app import StrictS3App
 from .authn.credentials import MotoCredentialStore, root_keys_from_env
-from .wire.http_server import DEFAULT_SOCKET_TIMEOUT, make_http_server
+from .backend import state
+from .wire.http_server import (
+    DEFAULT_HEADER_TIMEOUT,
+    DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_SOCKET_TIMEOUT,
+    make_http_server,
+)
 
 __all__ = ["DEFAULT_REGION", "LocalS3"]
 
@@ -50,6 +55,9 @@ class LocalS3:
     ``port=None`` picks a free port. The root key pair is AWS's documented example pair unless
     ``PRESIGNLAB_ROOT_ACCESS_KEY_ID`` / ``PRESIGNLAB_ROOT_SECRET_ACCESS_KEY`` are set. ``clock``
     drives every time-based check (URL expiry, session lifetime, POST policy expiration).
+    ``socket_timeout`` bounds one silent read, ``header_timeout`` the request line and headers
+    (the body gets it plus a second per 64 KiB); ``max_connections`` open connections are
+    served at once, more get 503 SlowDown.
     """
 
     def __init__(
@@ -59,16 +67,20 @@ class LocalS3:
         port: int | None = None,
         clock: Clock | None = None,
         socket_timeout: float | None = DEFAULT_SOCKET_TIMEOUT,
+        header_timeout: float = DEFAULT_HEADER_TIMEOUT,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
     ) -> None:
         keys = root_keys_from_env()
         self.host = host
         self.port = port or 0
         self.clock = clock or Clock()
-        self.account_id = moto_glue.MOTO_ACCOUNT_ID
+        self.account_id = state.MOTO_ACCOUNT_ID
         self.access_key_id = keys.access_key_id
         self.secret_access_key = keys.secret_access_key
         self.store = MotoCredentialStore(keys, self.account_id)
         self.socket_timeout = socket_timeout
+        self.header_timeout = header_timeout
+        self.max_connections = max_connections
         self._server: Any = None
         self._thread: threading.Thread | None = None
 
@@ -108,10 +120,17 @@ class LocalS3:
                     "Another LocalS3 is already running in this process (moto's state is "
                     "process-global); stop it first, or reuse it: LocalS3.current()."
                 )
-            moto_glue.quiet_loggers()
-            moto_glue.reset_state()
+            state.quiet_loggers()
+            state.reset_state()
             app = StrictS3App(self.store, self.clock, self.account_id)
-            server = make_http_server(self.host, self.port, app, socket_timeout=self.socket_timeout)
+            server = make_http_server(
+                self.host,
+                self.port,
+                app,
+                socket_timeout=self.socket_timeout,
+                header_timeout=self.header_timeout,
+                max_connections=self.max_connections,
+            )
             self.port = int(server.server_address[1])
             self._server = server
             self._thread = threading.Thread(

@@ -35,13 +35,12 @@ from datetime import datetime
 from ... import sigv4
 from ...presigned_url import SIGV4_PARAMETERS
 from ...query_auth import SentRequest
+from ..wire.catalogue import invalid_argument, invalid_request
 from .common import AuthResult
-from ..wire.catalogue import invalid_argument
 from .header import authenticate_header_v2, authenticate_header_v4
+from .identity import CredentialStore
 from .sigv2 import authenticate_query_v2
 from .sigv4_query import authenticate_query_v4
-from .identity import CredentialStore
-from ..wire.errors import S3Error
 
 __all__ = ["AuthResult", "authenticate"]
 
@@ -79,9 +78,7 @@ def authenticate(
             resource_path=request.path if resource_path is None else resource_path,
         )
     except UnicodeError as exc:
-        raise S3Error(
-            400, "InvalidRequest", "The request contains text that cannot be read as UTF-8."
-        ) from exc
+        raise invalid_request("The request contains text that cannot be read as UTF-8.") from exc
 
 
 def _dispatch(

@@ -40,13 +40,18 @@ class AuthResult:
     ``sigv2-header``. ``signed_headers`` are the lower-case header names the signature covers.
     ``payload_hash`` is the payload line a SigV4 header signature covered (a hex SHA-256,
     ``UNSIGNED-PAYLOAD`` or a ``STREAMING-…`` value), which the server checks the body against;
-    None for the other schemes.
+    None for the other schemes. For SigV4, ``region`` is the credential scope's region,
+    ``amz_date`` the signed instant and ``signature`` the signature sent (the seed of an
+    aws-chunked body's chunk signatures).
     """
 
     credential: Credential | None
     scheme: str
     signed_headers: tuple[str, ...] = ()
     payload_hash: str | None = None
+    region: str | None = None
+    amz_date: str | None = None
+    signature: str | None = None
 
 
 def resolve_credential(

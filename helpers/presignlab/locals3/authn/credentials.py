@@ -17,8 +17,9 @@ UNCONFIRMED / choices:
   the pipeline reports the call (:meth:`MotoCredentialStore.record_assumed_roles`): the session
   lasts its duration from the clock's ``now()`` at issue. The Expiration printed in moto's
   AssumeRole answer stays in real time.
-* A GetSessionToken session acts as its caller: principal kind ``session`` with the user's ARN
-  and name, or the root principal itself for the root user's sessions (root's permissions).
+* A GetSessionToken session acts as its caller: principal kind ``session`` with the user's ARN,
+  name and unique id (so it stops acting once that user is deleted, even if a user of the same
+  name is created), or the root principal itself for the root user's sessions.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ..backend import state as moto_glue
+from ..backend import iam
+from ..backend.state import MOTO_ACCOUNT_ID
 from .identity import Credential, Principal
 
 __all__ = [
@@ -77,7 +79,7 @@ def _aware(instant: datetime) -> datetime:
 class MotoCredentialStore:
     """A :class:`~presignlab.locals3.identity.CredentialStore` over root, moto IAM and STS."""
 
-    def __init__(self, root: RootKeys, account_id: str = moto_glue.MOTO_ACCOUNT_ID) -> None:
+    def __init__(self, root: RootKeys, account_id: str = MOTO_ACCOUNT_ID) -> None:
         self.account_id = account_id
         self._root = Credential(
             root.access_key_id,
@@ -120,7 +122,7 @@ class MotoCredentialStore:
             secret_key="".join(secrets.choice(_SECRET_ALPHABET) for _ in range(40)),
             principal=caller
             if caller.kind == "root"
-            else Principal("session", caller.account_id, caller.arn, caller.name),
+            else Principal("session", caller.account_id, caller.arn, caller.name, caller.user_id),
             session_token=base64.b64encode(b"presignlab-session:" + os.urandom(96)).decode("ascii"),
             expires_at=_aware(now) + duration,
         )
@@ -131,50 +133,36 @@ class MotoCredentialStore:
     def record_assumed_roles(self, now: datetime) -> None:
         """Date every AssumeRole session not seen before on the LocalS3 clock (``now`` at issue)."""
         real_now = datetime.now(UTC)
-        for role in self._all_assumed_roles():
+        for role in iam.assumed_roles():
             with self._lock:
                 if role.access_key_id not in self._role_expiry:
                     lifetime = _aware(role.expiration) - real_now
                     seconds = max(0, round(lifetime.total_seconds()))
                     self._role_expiry[role.access_key_id] = _aware(now) + timedelta(seconds=seconds)
 
-    # -- moto readers ----------------------------------------------------------------------
-    def _all_assumed_roles(self) -> list[Any]:
-        from moto.sts.models import sts_backends
-
-        roles: list[Any] = []
-        for account in list(sts_backends.values()):
-            for partition in list(account.values()):
-                roles += list(getattr(partition, "assumed_roles", ()))
-        return roles
-
+    # -- readers of moto's IAM and STS ----------------------------------------------------
     def _assumed_role(self, match: Any) -> Credential | None:
-        role = next((r for r in self._all_assumed_roles() if match(r)), None)
+        role = next((r for r in iam.assumed_roles() if match(r)), None)
         if role is None:
             return None
-        role_name = role.role_arn.split("/")[-1]
         with self._lock:
             expires_at = self._role_expiry.get(role.access_key_id, _aware(role.expiration))
         return Credential(
             access_key_id=role.access_key_id,
             secret_key=role.secret_access_key,
-            principal=Principal("assumed-role", role.account_id, role.arn, role_name),
+            principal=Principal("assumed-role", role.account_id, role.arn, role.role_name),
             session_token=role.session_token,
             expires_at=expires_at,
-            active=role.access_key.status == "Active",
+            active=role.active,
         )
 
     def _iam_user_key(self, access_key_id: str) -> Credential | None:
-        backend = moto_glue.iam_backend(self.account_id)
-        key = backend.access_keys.get(access_key_id)
-        if key is None or key.user_name is None:
-            return None
-        user = backend.users.get(key.user_name)
-        if user is None:
+        key = iam.user_key(self.account_id, access_key_id)
+        if key is None:
             return None
         return Credential(
             access_key_id=key.access_key_id,
             secret_key=key.secret_access_key,
-            principal=Principal("user", self.account_id, user.arn, user.name),
-            active=key.status == "Active",
+            principal=Principal("user", self.account_id, key.user_arn, key.user_name, key.user_id),
+            active=key.active,
         )

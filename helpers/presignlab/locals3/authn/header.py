@@ -36,18 +36,17 @@ from email.utils import parsedate_to_datetime
 from ... import sigv4
 from ...presigned_url import parse_amz_date
 from ...query_auth import SentRequest
+from ..wire.catalogue import invalid_argument, missing_date, scope_error, time_too_skewed
 from .common import MAX_SKEW, AuthResult, resolve_credential
-from ..wire.catalogue import invalid_argument, missing_date, time_too_skewed
+from .identity import CredentialStore
 from .sigv2 import signed_headers_v2, verify_v2
 from .sigv4_query import (
     check_credential_date,
     check_headers_signed,
     check_region,
     parse_credential,
-    scope_error,
     verify_v4,
 )
-from .identity import CredentialStore
 
 __all__ = [
     "AuthorizationV4",
@@ -155,7 +154,9 @@ def _payload(request: SentRequest, service: str, body_sha256: str | None) -> str
             return sigv4.UNSIGNED_PAYLOAD
         return body_sha256 or sigv4.sha256_hex(b"")
     if service == "s3" and not (
-        declared == sigv4.UNSIGNED_PAYLOAD or declared in _STREAMING or sigv4.is_sha256_hex(declared)
+        declared == sigv4.UNSIGNED_PAYLOAD
+        or declared in _STREAMING
+        or sigv4.is_sha256_hex(declared)
     ):
         raise invalid_argument(_CONTENT_SHA256_MESSAGE, "x-amz-content-sha256", declared)
     return declared
@@ -195,7 +196,9 @@ def authenticate_header_v4(
         payload=payload,
     )
     signed = tuple(name.lower() for name in parsed.signed_headers)
-    return AuthResult(credential, "sigv4-header", signed, payload)
+    return AuthResult(
+        credential, "sigv4-header", signed, payload, scope.region, amz_date, parsed.signature
+    )
 
 
 def authenticate_header_v2(

@@ -21,13 +21,17 @@ class Principal:
 
     ``arn`` is ``arn:aws:iam::ACCOUNT:root``, ``arn:aws:iam::ACCOUNT:user/NAME`` or
     ``arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION``; ``name`` is the user or role name.
-    A ``session`` principal (GetSessionToken) acts as the user ``name`` it was issued to.
+    A ``session`` principal (GetSessionToken) acts as the user ``name`` it was issued to, and
+    only while that user is the one it was issued to: ``user_id`` is that user's unique id
+    (IAM's ``AIDA…``), so a user deleted and created again under the same name is another user.
+    Only the root credential has kind ``root``; no ARN makes a principal the root.
     """
 
     kind: PrincipalKind
     account_id: str
     arn: str
     name: str | None = None
+    user_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,8 @@ from datetime import UTC, datetime
 
 from ... import sigv2
 from ...query_auth import SentRequest, sigv2_string_to_sign
-from .common import AuthResult, resolve_credential
 from ..wire.catalogue import access_denied, request_expired, signature_mismatch
+from .common import AuthResult, resolve_credential
 from .identity import Credential, CredentialStore
 
 __all__ = ["authenticate_query_v2", "signed_headers_v2", "v2_token", "verify_v2"]

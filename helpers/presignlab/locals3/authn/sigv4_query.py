@@ -32,15 +32,15 @@ from datetime import UTC, datetime, timedelta
 from ... import sigv4
 from ...presigned_url import SIGV4_PARAMETERS, parse_amz_date
 from ...query_auth import SentRequest, sigv4_canonical_request, sigv4_string_to_sign
-from .common import MAX_SKEW, AuthResult, resolve_credential
 from ..wire.catalogue import (
     headers_not_signed,
     request_expired,
     request_not_yet_valid,
+    scope_error,
     signature_mismatch,
 )
+from .common import MAX_SKEW, AuthResult, resolve_credential
 from .identity import Credential, CredentialStore
-from ..wire.errors import S3Error
 
 __all__ = [
     "Scope",
@@ -49,7 +49,6 @@ __all__ = [
     "check_headers_signed",
     "check_region",
     "parse_credential",
-    "scope_error",
     "verify_v4",
 ]
 
@@ -71,12 +70,6 @@ class Scope:
     region: str
     service: str
     terminator: str
-
-
-def scope_error(message: str, *, header: bool, extra: Sequence[tuple[str, str]] = ()) -> S3Error:
-    """400 AuthorizationHeaderMalformed (header auth) or AuthorizationQueryParametersError."""
-    code = "AuthorizationHeaderMalformed" if header else "AuthorizationQueryParametersError"
-    return S3Error(400, code, message, tuple(extra))
 
 
 def parse_credential(value: str, *, service: str, header: bool) -> Scope:
@@ -129,6 +122,8 @@ def check_region(scope: Scope, bucket_region: str | None, *, header: bool) -> No
 def check_headers_signed(request: SentRequest, signed: Sequence[str]) -> None:
     """Row 15: every ``x-amz-*`` header but ``x-amz-content-sha256`` must be signed."""
     covered = {name.lower() for name in signed}
+    if "host" not in covered:
+        raise headers_not_signed(["host"])
     unsigned: list[str] = []
     for name, _ in request.headers:
         lower = name.lower()
@@ -226,4 +221,12 @@ def authenticate_query_v4(
         credential=credential,
         payload=sigv4.UNSIGNED_PAYLOAD,
     )
-    return AuthResult(credential, "sigv4-query", tuple(n.lower() for n in signed), None)
+    return AuthResult(
+        credential,
+        "sigv4-query",
+        tuple(n.lower() for n in signed),
+        None,
+        scope.region,
+        amz_date,
+        params["X-Amz-Signature"],
+    )

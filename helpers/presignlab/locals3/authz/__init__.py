@@ -30,8 +30,9 @@ UNCONFIRMED choices:
   callers (row 20) is not evidenced, and a stable message keeps notebook outputs stable;
 * the order above (IAM first, so a caller without permission learns nothing about the bucket's
   settings; then ownership, which row 22a shows wins over BlockPublicAcls);
-* a request on a bucket moto does not hold is not authorized here: moto answers
-  ``NoSuchBucket`` (CreateBucket is checked against identity policies only);
+* a request on a bucket that does not exist is 404 ``NoSuchBucket`` whoever sends it (AWS
+  answers so before it evaluates policies); CreateBucket is checked against identity policies
+  only;
 * CreateBucket with an ACL other than ``private`` and ownership ``BucketOwnerEnforced`` (the
   default) gives 400 ``InvalidBucketAclWithObjectOwnership`` ``Bucket cannot have ACLs set with
   ObjectOwnership's BucketOwnerEnforced setting``;
@@ -46,15 +47,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from ...query_auth import SentRequest
-from .state import (
-    BucketState,
-    CallerPolicies,
-    apply_new_bucket_defaults,
-    bucket_state,
-    caller_policies,
-    public_acl_grants,
-)
 from ..authn.identity import Principal
+from ..wire.catalogue import (
+    access_denied,
+    acl_not_supported,
+    bucket_acl_with_ownership,
+    malformed_policy,
+    no_such_bucket,
+    policy_too_large,
+)
+from ..wire.limits import MAX_BUCKET_POLICY_BYTES
+from .actions import S3Operation, permissions, s3_operation
+from .context import acl_headers, acts_as_root, request_context
 from .policy.eval import Decision, Policy, PolicyError, evaluate
 from .public_access import (
     OWNER_FULL_CONTROL,
@@ -66,23 +70,20 @@ from .public_access import (
     public_grants_allow,
     public_statements,
 )
-from .actions import S3Operation, s3_operation
-from .context import acl_headers, acts_as_root, request_context
-from ..wire.errors import S3Error
+from .state import (
+    BucketState,
+    CallerPolicies,
+    apply_new_bucket_defaults,
+    bucket_state,
+    caller_policies,
+    public_acl_grants,
+)
 
 __all__ = [
-    "ACCESS_DENIED_MESSAGE",
-    "ACL_NOT_SUPPORTED_MESSAGE",
-    "access_denied_error",
     "apply_new_bucket_defaults",
     "authorize",
 ]
 
-ACCESS_DENIED_MESSAGE = "Access Denied"
-ACL_NOT_SUPPORTED_MESSAGE = "The bucket does not allow ACLs"
-_BUCKET_ACL_MESSAGE = (
-    "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"
-)
 _ACL_OPERATIONS = frozenset(
     {
         "PutObject",
@@ -94,11 +95,6 @@ _ACL_OPERATIONS = frozenset(
     }
 )
 _ROOT_KEEPS = frozenset({"s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"})
-
-
-def access_denied_error() -> S3Error:
-    """403 AccessDenied with the classic message (reference rows 20 and 22)."""
-    return S3Error(403, "AccessDenied", ACCESS_DENIED_MESSAGE)
 
 
 def _bucket_of(resource: str) -> str:
@@ -176,7 +172,7 @@ def _check_iam(
         )
     root_keeps = same_account and acts_as_root(caller) and action in _ROOT_KEEPS
     if "Deny" in (identity, resource_side) and not root_keeps:
-        raise access_denied_error()
+        raise access_denied()
     resource_allows = resource_side == "Allow" or (
         state is not None and _acl_allows(caller, state, action, resource)
     )
@@ -185,7 +181,7 @@ def _check_iam(
     else:
         allowed = resource_allows and (caller is None or identity == "Allow")
     if not allowed:
-        raise access_denied_error()
+        raise access_denied()
 
 
 def _check_ownership(
@@ -195,19 +191,19 @@ def _check_ownership(
     if op.name == "CreateBucket":
         ownership = request.header("x-amz-object-ownership") or "BucketOwnerEnforced"
         if ownership == "BucketOwnerEnforced" and acl and acl != {"x-amz-acl": "private"}:
-            raise S3Error(400, "InvalidBucketAclWithObjectOwnership", _BUCKET_ACL_MESSAGE)
+            raise bucket_acl_with_ownership()
         return
     if state is None or op.name not in _ACL_OPERATIONS or state.ownership != "BucketOwnerEnforced":
         return
     if acl and acl != {"x-amz-acl": OWNER_FULL_CONTROL}:
-        raise S3Error(400, "AccessControlListNotSupported", ACL_NOT_SUPPORTED_MESSAGE)
+        raise acl_not_supported()
     if (
         not acl
         and op.name in ("PutObjectAcl", "PutBucketAcl")
         and body
         and not acl_body_is_owner_only(body)
     ):
-        raise S3Error(400, "AccessControlListNotSupported", ACL_NOT_SUPPORTED_MESSAGE)
+        raise acl_not_supported()
 
 
 def _check_block_public(
@@ -218,14 +214,16 @@ def _check_block_public(
     if op.name in _ACL_OPERATIONS and state.block.block_public_acls:
         text = (body or b"").decode("utf-8", "replace") if op.name.endswith("Acl") else ""
         if acl_is_public(acl_headers(request)) or "/groups/global/" in text:
-            raise access_denied_error()
+            raise access_denied()
     if op.name == "PutBucketPolicy" and body is not None:
+        if len(body) > MAX_BUCKET_POLICY_BYTES:
+            raise policy_too_large()
         try:
             proposed = parse_bucket_policy(body, state.name)
         except PolicyError as exc:
-            raise S3Error(400, "MalformedPolicy", str(exc)) from exc
+            raise malformed_policy(str(exc)) from exc
         if state.block.block_public_policy and policy_is_public(proposed):
-            raise access_denied_error()
+            raise access_denied()
 
 
 def authorize(
@@ -239,6 +237,7 @@ def authorize(
     now: datetime | None = None,
     body: bytes | None = None,
     source_ip: str = "127.0.0.1",
+    operation: str | None = None,
 ) -> None:
     """Raise the S3Error AWS answers if ``principal`` may not make ``request``; else None.
 
@@ -246,12 +245,18 @@ def authorize(
     absent). ``account_id`` is the account the endpoint serves (owner of new buckets). ``body``
     is needed for PutBucketPolicy / PutObjectAcl / PutBucketAcl checks. ``scheme`` is the
     authentication scheme (``anonymous``, ``sigv4-query``, ``sigv4-header``, ``sigv2-query``,
-    ``sigv2-header``, ``…post``); ``now`` defaults to the real clock.
+    ``sigv2-header``, ``…post``); ``now`` defaults to the real clock. ``operation`` is the
+    operation the server decided (:mod:`presignlab.locals3.wire.operations`); without it, it is
+    decided here from ``request``. A bucket that does not exist is 404 NoSuchBucket.
     """
-    op = s3_operation(request, bucket, key)
+    op = (
+        s3_operation(request, bucket, key)
+        if operation is None
+        else permissions(operation, request, bucket, key)
+    )
     state = bucket_state(bucket) if bucket else None
     if bucket and state is None and op.name != "CreateBucket":
-        return
+        raise no_such_bucket(bucket)
     mine = caller_policies(principal)
     ctx = request_context(
         request,

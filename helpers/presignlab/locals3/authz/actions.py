@@ -1,28 +1,25 @@
-"""Which IAM action an S3 REST request needs, on which resource, with which condition context.
+"""Which IAM actions an S3 operation needs, on which resources.
 
-:func:`s3_operation` maps method + sub-resource query parameters to the API operation, its
-IAM action and the resource ARN (``arn:aws:s3:::bucket`` or ``arn:aws:s3:::bucket/key``), plus
-the further permissions the request needs (Amazon S3 API Reference, "Permissions" of
-PutObject, CopyObject, CreateBucket; "Actions, resources, and condition keys for Amazon S3").
-The condition context lives in :mod:`presignlab.locals3.s3_context` (:func:`request_context`
-is re-exported here).
+The operation itself is decided once, by :mod:`presignlab.locals3.wire.operations`;
+:func:`permissions` maps it to its IAM action and resource ARN (``arn:aws:s3:::bucket`` or
+``arn:aws:s3:::bucket/key``) plus the further permissions the request needs (Amazon S3 API
+Reference, "Permissions" of each operation; Service Authorization Reference, "Actions,
+resources, and condition keys for Amazon S3"). The condition context lives in
+:mod:`presignlab.locals3.authz.context` (:func:`request_context` is re-exported here).
 
-Facts used: HeadBucket needs ``s3:ListBucket``, HeadObject ``s3:GetObject``; DeleteBucketCors /
-Tagging / Encryption / Lifecycle / Replication / OwnershipControls / PublicAccessBlock need the
-matching ``Put*`` action; UploadPart, CreateMultipartUpload and CompleteMultipartUpload need
-``s3:PutObject``; a ``versionId`` turns GetObject / DeleteObject / *Acl / *Tagging into their
-``*Version*`` actions; CopyObject and UploadPartCopy also need ``s3:GetObject`` on the source;
-PutObject / CopyObject / CreateMultipartUpload with ``x-amz-acl`` or ``x-amz-grant-*`` also
-need ``s3:PutObjectAcl``, with ``x-amz-tagging`` also ``s3:PutObjectTagging``; CreateBucket
-with an ACL needs ``s3:PutBucketAcl``, with ``x-amz-object-ownership``
-``s3:PutBucketOwnershipControls``.
+Facts used: HeadBucket needs ``s3:ListBucket``, HeadObject ``s3:GetObject``; the Delete* of
+CORS / tagging / encryption / lifecycle / replication / ownership controls / Block Public
+Access need the matching ``Put*`` action; UploadPart, CreateMultipartUpload and
+CompleteMultipartUpload need ``s3:PutObject``; a ``versionId`` turns GetObject / DeleteObject /
+*Acl / *Tagging / GetObjectAttributes into their ``*Version*`` actions; CopyObject and
+UploadPartCopy also need ``s3:GetObject`` on the source; PutObject / CopyObject /
+CreateMultipartUpload / PostObject with ``x-amz-acl`` or ``x-amz-grant-*`` also need
+``s3:PutObjectAcl``, with ``x-amz-tagging`` also ``s3:PutObjectTagging``; CreateBucket with an
+ACL needs ``s3:PutBucketAcl``, with ``x-amz-object-ownership`` ``s3:PutBucketOwnershipControls``.
 
-UNCONFIRMED choices:
-
-* ListBuckets is evaluated on resource ``arn:aws:s3:::*`` (so both ``*`` and ``arn:aws:s3:::*``
-  grant it); DeleteObjects (``POST ?delete``) is evaluated once, on ``arn:aws:s3:::bucket/*``,
-  since the keys are in the body;
-* an unmapped request needs ``s3:UnmappedOperation`` (only ``s3:*``-style grants allow it).
+Choices (docs/aws-behaviour.md): ListBuckets is evaluated on resource ``arn:aws:s3:::*``;
+DeleteObjects (``POST ?delete``) once, on ``arn:aws:s3:::bucket/*``, since the keys are in the
+body; PostObject on ``arn:aws:s3:::bucket/*`` until the key is known.
 """
 
 from __future__ import annotations
@@ -31,59 +28,72 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from ...query_auth import SentRequest
+from ..wire.operations import ResourceType, decide_operation
 from .context import acl_headers, amz_value, request_context
 
 __all__ = [
-    "UNMAPPED_ACTION",
     "S3Operation",
     "acl_headers",
     "amz_value",
+    "permissions",
     "request_context",
     "s3_operation",
 ]
 
-UNMAPPED_ACTION = "s3:UnmappedOperation"
-
-# sub-resource -> "GET PUT DELETE" actions on a bucket ("-": none; "=": the PUT action)
-_BUCKET_SUB = {
-    name: tuple(
-        None if a == "-" else actions.split()[1] if a == "=" else a for a in actions.split()
-    )
-    for name, actions in {
-        "acl": "GetBucketAcl PutBucketAcl -",
-        "policy": "GetBucketPolicy PutBucketPolicy DeleteBucketPolicy",
-        "cors": "GetBucketCORS PutBucketCORS =",
-        "ownershipControls": "GetBucketOwnershipControls PutBucketOwnershipControls =",
-        "publicAccessBlock": "GetBucketPublicAccessBlock PutBucketPublicAccessBlock =",
-        "policyStatus": "GetBucketPolicyStatus - -",
-        "versioning": "GetBucketVersioning PutBucketVersioning -",
-        "tagging": "GetBucketTagging PutBucketTagging =",
-        "encryption": "GetEncryptionConfiguration PutEncryptionConfiguration =",
-        "lifecycle": "GetLifecycleConfiguration PutLifecycleConfiguration =",
-        "website": "GetBucketWebsite PutBucketWebsite DeleteBucketWebsite",
-        "logging": "GetBucketLogging PutBucketLogging -",
-        "notification": "GetBucketNotification PutBucketNotification -",
-        "location": "GetBucketLocation - -",
-        "requestPayment": "GetBucketRequestPayment PutBucketRequestPayment -",
-        "object-lock": "GetBucketObjectLockConfiguration PutBucketObjectLockConfiguration -",
-        "replication": "GetReplicationConfiguration PutReplicationConfiguration =",
-        "accelerate": "GetAccelerateConfiguration PutAccelerateConfiguration -",
-        "inventory": "GetInventoryConfiguration PutInventoryConfiguration =",
-        "metrics": "GetMetricsConfiguration PutMetricsConfiguration =",
-        "analytics": "GetAnalyticsConfiguration PutAnalyticsConfiguration =",
-        "versions": "ListBucketVersions - -",
-        "uploads": "ListBucketMultipartUploads - -",
-    }.items()
+# operation -> IAM action; "+V" marks where a versionId selects the *Version* action
+_ACTIONS = {
+    "ListBuckets": "ListAllMyBuckets",
+    "HeadBucket": "ListBucket",
+    "ListObjects": "ListBucket",
+    "ListObjectsV2": "ListBucket",
+    "ListObjectVersions": "ListBucketVersions",
+    "ListMultipartUploads": "ListBucketMultipartUploads",
+    "DeleteObjects": "DeleteObject",
+    "GetBucketCors": "GetBucketCORS",
+    "PutBucketCors": "PutBucketCORS",
+    "DeleteBucketCors": "PutBucketCORS",
+    "DeleteBucketTagging": "PutBucketTagging",
+    "GetBucketEncryption": "GetEncryptionConfiguration",
+    "PutBucketEncryption": "PutEncryptionConfiguration",
+    "DeleteBucketEncryption": "PutEncryptionConfiguration",
+    "GetBucketLifecycleConfiguration": "GetLifecycleConfiguration",
+    "PutBucketLifecycleConfiguration": "PutLifecycleConfiguration",
+    "DeleteBucketLifecycle": "PutLifecycleConfiguration",
+    "GetBucketReplication": "GetReplicationConfiguration",
+    "PutBucketReplication": "PutReplicationConfiguration",
+    "DeleteBucketReplication": "PutReplicationConfiguration",
+    "DeleteBucketOwnershipControls": "PutBucketOwnershipControls",
+    "GetPublicAccessBlock": "GetBucketPublicAccessBlock",
+    "PutPublicAccessBlock": "PutBucketPublicAccessBlock",
+    "DeletePublicAccessBlock": "PutBucketPublicAccessBlock",
+    "GetObjectLockConfiguration": "GetBucketObjectLockConfiguration",
+    "PutObjectLockConfiguration": "PutBucketObjectLockConfiguration",
+    "GetBucketAccelerateConfiguration": "GetAccelerateConfiguration",
+    "PutBucketAccelerateConfiguration": "PutAccelerateConfiguration",
+    "GetBucketNotificationConfiguration": "GetBucketNotification",
+    "PutBucketNotificationConfiguration": "PutBucketNotification",
+    "GetBucketInventoryConfiguration": "GetInventoryConfiguration",
+    "PutBucketInventoryConfiguration": "PutInventoryConfiguration",
+    "DeleteBucketInventoryConfiguration": "PutInventoryConfiguration",
+    "ListBucketInventoryConfigurations": "GetInventoryConfiguration",
+    "GetObject": "GetObject+V",
+    "HeadObject": "GetObject+V",
+    "DeleteObject": "DeleteObject+V",
+    "GetObjectAcl": "GetObject+VAcl",
+    "PutObjectAcl": "PutObject+VAcl",
+    "GetObjectTagging": "GetObject+VTagging",
+    "PutObjectTagging": "PutObject+VTagging",
+    "DeleteObjectTagging": "DeleteObject+VTagging",
+    "GetObjectAttributes": "GetObject+VAttributes",
+    "CopyObject": "PutObject",
+    "UploadPart": "PutObject",
+    "UploadPartCopy": "PutObject",
+    "CreateMultipartUpload": "PutObject",
+    "CompleteMultipartUpload": "PutObject",
+    "PostObject": "PutObject",
+    "ListParts": "ListMultipartUploadParts",
 }
-# object sub-resource -> (GET action, PUT action, DELETE action); "+V" = a *Version* form exists
-_OBJECT_SUB: dict[str, tuple[str | None, str | None, str | None]] = {
-    "acl": ("GetObject+VAcl", "PutObject+VAcl", None),
-    "tagging": ("GetObject+VTagging", "PutObject+VTagging", "DeleteObject+VTagging"),
-    "attributes": ("GetObject+VAttributes", None, None),
-    "retention": ("GetObjectRetention", "PutObjectRetention", None),
-    "legal-hold": ("GetObjectLegalHold", "PutObjectLegalHold", None),
-    "torrent": ("GetObjectTorrent", None, None),
-}
+_SETS_OBJECT_ACL = frozenset({"PutObject", "CopyObject", "CreateMultipartUpload", "PostObject"})
 
 
 @dataclass(frozen=True)
@@ -102,9 +112,10 @@ class S3Operation:
         return ((self.action, self.resource), *self.also)
 
 
-def _versioned(spec: str, versioned: bool) -> str:
+def _action(operation: str, versioned: bool) -> str:
+    spec = _ACTIONS.get(operation, operation)
     head, marker, tail = spec.partition("+V")
-    return f"{head}{'Version' if versioned and marker else ''}{tail}"
+    return f"s3:{head}{'Version' if versioned and marker else ''}{tail}"
 
 
 def _copy_source(request: SentRequest, partition: str) -> tuple[str, str] | None:
@@ -116,98 +127,51 @@ def _copy_source(request: SentRequest, partition: str) -> tuple[str, str] | None
     return action, f"arn:{partition}:s3:::{unquote(path)}"
 
 
-def _object_operation(request: SentRequest, bucket: str, key: str, partition: str) -> S3Operation:
-    method, params = request.method.upper(), {n for n, _ in request.query}
-    arn = f"arn:{partition}:s3:::{bucket}/{key}"
-    versioned = "versionId" in params
-    column = {"GET": 0, "HEAD": 0, "PUT": 1, "DELETE": 2}.get(method)
-    for sub, actions in _OBJECT_SUB.items():
-        if sub in params and column is not None and actions[column]:
-            spec = actions[column] or ""
-            return S3Operation(_versioned(spec, False), f"s3:{_versioned(spec, versioned)}", arn)
+def permissions(
+    operation: str,
+    request: SentRequest,
+    bucket: str | None,
+    key: str | None,
+    *,
+    partition: str = "aws",
+) -> S3Operation:
+    """The IAM permissions ``operation`` needs when ``request`` makes it on ``bucket``/``key``."""
+    if bucket is None:
+        return S3Operation(operation, _action(operation, False), f"arn:{partition}:s3:::*")
+    arn = f"arn:{partition}:s3:::{bucket}"
+    if key:
+        arn += f"/{key}"
+    elif operation in ("DeleteObjects", "PostObject"):
+        arn += "/*"
+    versioned = request.param("versionId") is not None
     extra: list[tuple[str, str]] = []
-    if method in ("PUT", "POST") and ("uploads" in params or "uploadId" not in params):
+    if operation in ("CopyObject", "UploadPartCopy"):
+        source = _copy_source(request, partition)
+        if source is not None:
+            extra.append(source)
+    if operation in _SETS_OBJECT_ACL:
         if acl_headers(request):
             extra.append(("s3:PutObjectAcl", arn))
         if amz_value(request, "x-amz-tagging") is not None:
             extra.append(("s3:PutObjectTagging", arn))
-    source = _copy_source(request, partition) if method == "PUT" else None
-    if source:
-        extra.insert(0, source)
-    if method == "PUT":
-        if "uploadId" in params:
-            return S3Operation(
-                "UploadPartCopy" if source else "UploadPart", "s3:PutObject", arn, tuple(extra)
-            )
-        return S3Operation(
-            "CopyObject" if source else "PutObject", "s3:PutObject", arn, tuple(extra)
-        )
-    if method in ("GET", "HEAD"):
-        if method == "GET" and "uploadId" in params:
-            return S3Operation("ListParts", "s3:ListMultipartUploadParts", arn)
-        action = "s3:GetObjectVersion" if versioned else "s3:GetObject"
-        return S3Operation("HeadObject" if method == "HEAD" else "GetObject", action, arn)
-    if method == "DELETE":
-        if "uploadId" in params:
-            return S3Operation("AbortMultipartUpload", "s3:AbortMultipartUpload", arn)
-        return S3Operation(
-            "DeleteObject", "s3:DeleteObjectVersion" if versioned else "s3:DeleteObject", arn
-        )
-    if method == "POST":
-        if "uploads" in params:
-            return S3Operation("CreateMultipartUpload", "s3:PutObject", arn, tuple(extra))
-        if "uploadId" in params:
-            return S3Operation("CompleteMultipartUpload", "s3:PutObject", arn)
-        if "restore" in params:
-            return S3Operation("RestoreObject", "s3:RestoreObject", arn)
-        if "select" in params:
-            return S3Operation("SelectObjectContent", "s3:GetObject", arn)
-        return S3Operation("PostObject", "s3:PutObject", arn, tuple(extra))
-    return S3Operation(f"{method} object", UNMAPPED_ACTION, arn)
-
-
-def _bucket_operation(request: SentRequest, bucket: str, partition: str) -> S3Operation:
-    method, params = request.method.upper(), {n for n, _ in request.query}
-    arn = f"arn:{partition}:s3:::{bucket}"
-    column = {"GET": 0, "HEAD": 0, "PUT": 1, "DELETE": 2}.get(method)
-    for sub, actions in _BUCKET_SUB.items():
-        if sub in params and column is not None and actions[column]:
-            action = actions[column] or ""
-            name = (
-                f"Delete{action[3:]}" if method == "DELETE" and action.startswith("Put") else action
-            )
-            return S3Operation(name.replace("CORS", "Cors"), f"s3:{action}", arn)
-    if method == "PUT":
-        extra = []
+    if operation == "CreateBucket":
         if acl_headers(request):
             extra.append(("s3:PutBucketAcl", arn))
         if request.header("x-amz-object-ownership") is not None:
             extra.append(("s3:PutBucketOwnershipControls", arn))
-        return S3Operation("CreateBucket", "s3:CreateBucket", arn, tuple(extra))
-    if method == "DELETE":
-        return S3Operation("DeleteBucket", "s3:DeleteBucket", arn)
-    if method == "HEAD":
-        return S3Operation("HeadBucket", "s3:ListBucket", arn)
-    if method == "GET":
-        name = "ListObjectsV2" if request.param("list-type") == "2" else "ListObjects"
-        return S3Operation(name, "s3:ListBucket", arn)
-    if method == "POST" and "delete" in params:
-        return S3Operation("DeleteObjects", "s3:DeleteObject", f"{arn}/*")
-    if method == "POST":
-        return S3Operation("PostObject", "s3:PutObject", f"{arn}/*")
-    return S3Operation(f"{method} bucket", UNMAPPED_ACTION, arn)
+    return S3Operation(operation, _action(operation, versioned), arn, tuple(extra))
 
 
 def s3_operation(
     request: SentRequest, bucket: str | None, key: str | None, *, partition: str = "aws"
 ) -> S3Operation:
-    """The operation ``request`` performs on ``bucket`` / ``key`` (both decoded, or None)."""
-    if bucket is None:
-        if request.method.upper() == "GET":
-            return S3Operation("ListBuckets", "s3:ListAllMyBuckets", f"arn:{partition}:s3:::*")
-        return S3Operation(
-            f"{request.method.upper()} service", UNMAPPED_ACTION, f"arn:{partition}:s3:::*"
-        )
-    if key:
-        return _object_operation(request, bucket, key, partition)
-    return _bucket_operation(request, bucket, partition)
+    """The operation ``request`` makes on ``bucket`` / ``key`` and the permissions it needs.
+
+    Decides the operation as the server does (raising its S3Error for a request that is no
+    operation), for callers that hold only the request.
+    """
+    resource: ResourceType = "object" if key else "bucket" if bucket else "service"
+    decided = decide_operation(
+        request.method.upper(), resource, request.query, (n for n, _ in request.headers)
+    )
+    return permissions(decided.name, request, bucket, key, partition=partition)

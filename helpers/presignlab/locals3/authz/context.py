@@ -63,8 +63,12 @@ def acl_headers(request: SentRequest) -> dict[str, str]:
 
 
 def acts_as_root(principal: Principal | None) -> bool:
-    """Whether ``principal`` is an account's root, or a GetSessionToken session of the root."""
-    return principal is not None and (principal.kind == "root" or principal.arn.endswith(":root"))
+    """Whether ``principal`` is an account's root (its own key or a GetSessionToken session of it).
+
+    Decided by the credential (kind ``root``, which only the root key and its sessions carry),
+    never by the shape of an ARN: an assumed-role session named ``x:root`` is not the root.
+    """
+    return principal is not None and principal.kind == "root"
 
 
 def _signature_date(request: SentRequest, scheme: str) -> datetime | None:

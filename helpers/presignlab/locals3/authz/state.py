@@ -25,12 +25,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
-from ..backend import state as moto_glue
 from ..authn.identity import Principal
-from .policy.eval import Policy, PolicyError, parse_policy
+from ..backend import iam, state
 from .context import acts_as_root
+from .policy.eval import Policy, PolicyError, parse_policy
 
 __all__ = [
     "BlockPublicAccess",
@@ -41,17 +40,6 @@ __all__ = [
     "caller_policies",
     "public_acl_grants",
 ]
-
-_PUBLIC_GROUPS = {
-    "http://acs.amazonaws.com/groups/global/AllUsers": "AllUsers",
-    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers": "AuthenticatedUsers",
-}
-_NEW_BUCKET_BLOCK = {
-    "BlockPublicAcls": "true",
-    "IgnorePublicAcls": "true",
-    "BlockPublicPolicy": "true",
-    "RestrictPublicBuckets": "true",
-}
 
 
 @dataclass(frozen=True)
@@ -99,118 +87,52 @@ def _parsed(
     return out
 
 
-def _managed_document(policy: Any) -> str | None:
-    """The default version's document of a moto managed policy."""
-    for version in getattr(policy, "versions", ()):
-        if getattr(version, "is_default", False):
-            return str(version.document)
-    return None
-
-
-def _documents(entity: Any) -> list[str | None]:
-    """Inline then attached managed documents of a moto user, group or role."""
-    inline = list(getattr(entity, "policies", {}).values())
-    managed = [_managed_document(p) for p in getattr(entity, "managed_policies", {}).values()]
-    return [*inline, *managed]
-
-
 def caller_policies(principal: Principal | None) -> CallerPolicies:
-    """The identity policies moto holds for ``principal`` (none for root or anonymous)."""
+    """The identity policies moto holds for ``principal`` (none for root or anonymous).
+
+    A ``session`` (GetSessionToken) has its user's policies only while that user is the one
+    it was issued to (same unique id): a deleted user's sessions are allowed nothing.
+    """
     if principal is None or acts_as_root(principal) or not principal.name:
         return CallerPolicies(user_id=principal.account_id if principal else None)
-    iam = moto_glue.iam_backend(principal.account_id)
     if principal.kind in ("user", "session"):
-        user = iam.users.get(principal.name)
-        if user is None:
+        user = iam.user_identity(principal.account_id, principal.name)
+        if user is None or (principal.user_id is not None and principal.user_id != user.unique_id):
             return CallerPolicies()
-        documents = _documents(user)
-        for group in iam.groups.values():
-            if user in group.users:
-                documents += _documents(group)
-        return CallerPolicies(tuple(_parsed(documents)), None, str(user.id), str(user.arn))
-    role = next((r for r in iam.roles.values() if r.name == principal.name), None)
+        return CallerPolicies(tuple(_parsed(user.documents)), None, user.unique_id, user.arn)
+    role = iam.role_identity(principal.account_id, principal.name)
     if role is None:
         return CallerPolicies()
-    boundary = None
-    if role.permissions_boundary_arn:
-        found = iam.managed_policies.get(role.permissions_boundary_arn)
-        parsed = _parsed([_managed_document(found)]) if found is not None else []
-        boundary = parsed[0] if parsed else None
+    boundaries = _parsed([role.boundary]) if role.boundary else []
     session = principal.arn.rsplit("/", 1)[-1]
     return CallerPolicies(
-        tuple(_parsed(_documents(role))), boundary, f"{role.id}:{session}", str(role.arn)
+        tuple(_parsed(role.documents)),
+        boundaries[0] if boundaries else None,
+        f"{role.unique_id}:{session}",
+        role.arn,
     )
-
-
-def _bucket(name: str) -> Any | None:
-    from moto.s3.models import s3_backends
-
-    owner = s3_backends.bucket_accounts.get(name)
-    if owner is None:
-        return None
-    partition, account = owner
-    return s3_backends[account][partition].buckets.get(name)
 
 
 def bucket_state(name: str) -> BucketState | None:
     """The state of bucket ``name`` as moto holds it, or None when no account has it."""
-    bucket = _bucket(name)
-    if bucket is None:
+    record = state.bucket_record(name)
+    if record is None:
         return None
-    raw_policy = bucket.policy
-    parsed = _parsed([raw_policy], resource_policy=True) if raw_policy else []
-    pab = bucket.public_access_block
-    block = (
-        BlockPublicAccess(
-            bool(pab.block_public_acls),
-            bool(pab.ignore_public_acls),
-            bool(pab.block_public_policy),
-            bool(pab.restrict_public_buckets),
-        )
-        if pab is not None
-        else BlockPublicAccess()
-    )
-    ownership = bucket.ownership_rule
-    if isinstance(ownership, dict):
-        ownership = ownership.get("ObjectOwnership")
+    parsed = _parsed([record.policy], resource_policy=True) if record.policy else []
     return BucketState(
         name=name,
-        owner_account=str(bucket.account_id),
+        owner_account=record.owner_account,
         policy=parsed[0] if parsed else None,
-        block=block,
-        ownership=str(ownership) if ownership else "ObjectWriter",
+        block=BlockPublicAccess(*record.block),
+        ownership=record.ownership or "ObjectWriter",
     )
 
 
 def public_acl_grants(bucket: str, key: str | None = None) -> frozenset[tuple[str, str]]:
-    """``(group, permission)`` pairs the bucket's (or the object's latest version's) ACL grants
-    to ``AllUsers`` / ``AuthenticatedUsers``, e.g. ``("AllUsers", "READ")``."""
-    found = _bucket(bucket)
-    if found is None:
-        return frozenset()
-    target = found if key is None else found.keys.get(key)
-    out: set[tuple[str, str]] = set()
-    for grant in getattr(getattr(target, "acl", None), "grants", ()):
-        for grantee in grant.grantees:
-            group = _PUBLIC_GROUPS.get(getattr(grantee, "uri", "") or "")
-            if group:
-                out.update((group, str(p)) for p in grant.permissions)
-    return frozenset(out)
+    """``(group, permission)`` pairs the bucket's (or the object's) ACL grants to the public."""
+    return state.public_acl_grants(bucket, key)
 
 
 def apply_new_bucket_defaults(account_id: str, bucket: str) -> None:
-    """Give a just-created bucket AWS's 2023 defaults where moto left them unset.
-
-    Block Public Access all on, Object Ownership ``BucketOwnerEnforced``; an ownership sent with
-    CreateBucket (``x-amz-object-ownership``) is kept. Does nothing for an unknown bucket.
-    """
-    from moto.s3.models import s3_backends
-
-    backend = s3_backends[account_id]["aws"]
-    found = backend.buckets.get(bucket)
-    if found is None:
-        return
-    if found.public_access_block is None:
-        backend.put_public_access_block(bucket, dict(_NEW_BUCKET_BLOCK))
-    if not found.ownership_rule:
-        backend.put_bucket_ownership_controls(bucket, "BucketOwnerEnforced")
+    """Block Public Access on and BucketOwnerEnforced for a bucket just created."""
+    state.apply_new_bucket_defaults(account_id, bucket)

@@ -22,9 +22,9 @@ import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..wire.errors import S3Error
+from ..wire.catalogue import chunk_signature_mismatch, incomplete_body
 
-__all__ = ["STREAMING_FORMS", "ChunkSigner", "decode_aws_chunked", "incomplete_body"]
+__all__ = ["STREAMING_FORMS", "ChunkSigner", "decode_aws_chunked"]
 
 STREAMING_FORMS = (
     "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
@@ -33,10 +33,6 @@ STREAMING_FORMS = (
 )
 _EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 _MAX_LINE = 4096
-_SIGNATURE_MISMATCH = (
-    "The request signature we calculated does not match the signature you provided. "
-    "Check your key and signing method."
-)
 
 
 @dataclass
@@ -65,19 +61,6 @@ class ChunkSigner:
     def trailer(self, lines: bytes) -> str:
         """The signature the trailer must carry."""
         return self._next("AWS4-HMAC-SHA256-TRAILER", hashlib.sha256(lines).hexdigest())
-
-
-def incomplete_body() -> S3Error:
-    """400 IncompleteBody (reference row 25a; the message is the error-code list's description)."""
-    return S3Error(
-        400,
-        "IncompleteBody",
-        "You did not provide the number of bytes specified by the Content-Length HTTP header.",
-    )
-
-
-def _mismatch() -> S3Error:
-    return S3Error(403, "SignatureDoesNotMatch", _SIGNATURE_MISMATCH)
 
 
 def _line(readline: Callable[[int], bytes]) -> bytes:
@@ -112,7 +95,7 @@ def decode_aws_chunked(
         if signer is not None:
             sent = ext.partition(b"chunk-signature=")[2].strip().decode("ascii", "replace")
             if not hmac.compare_digest(sent, signer.chunk(data)):
-                raise _mismatch()
+                raise chunk_signature_mismatch()
         if size == 0:
             break
         write(data)
@@ -150,5 +133,5 @@ def _trailers(
             or not hmac.compare_digest(sent_signature, signer.trailer(signed_text))
         )
     ):
-        raise _mismatch()
+        raise chunk_signature_mismatch()
     return trailers

@@ -41,12 +41,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ...sigv4 import HeaderPairs, header_pairs
+from ..wire.catalogue import (
+    bad_digest,
+    checksum_value_invalid,
+    invalid_digest,
+    invalid_request,
+    no_such_key,
+    not_implemented_header,
+    precondition_failed,
+)
 from .checksums import DIGEST_SIZES, new_digest
-from ..wire.errors import S3Error
 
 __all__ = [
     "CHECKSUM_PREFIX",
-    "PRECONDITION_MESSAGE",
     "BodyVerifier",
     "DigestSpec",
     "check_preconditions",
@@ -54,7 +61,6 @@ __all__ = [
 ]
 
 CHECKSUM_PREFIX = "x-amz-checksum-"
-PRECONDITION_MESSAGE = "At least one of the pre-conditions you specified did not hold"
 
 
 @dataclass(frozen=True)
@@ -88,27 +94,14 @@ def check_put_headers(
     """Rows 23a, 24a, 24b, 24d: reject bad conditional/digest headers before reading the body."""
     if_none_match = _values(headers, "if-none-match")
     if if_none_match and ",".join(if_none_match).strip() != "*":
-        raise S3Error(
-            501,
-            "NotImplemented",
-            "A header you provided implies functionality that is not implemented",
-            (
-                ("Header", "If-None-Match"),
-                (
-                    "additionalMessage",
-                    "We don't accept the provided value of If-None-Match header for this API",
-                ),
-            ),
+        raise not_implemented_header(
+            "If-None-Match",
+            "We don't accept the provided value of If-None-Match header for this API",
         )
     md5 = _values(headers, "content-md5")
     content_md5 = ",".join(md5) if md5 else None
     if content_md5 is not None and _strict_b64(content_md5, 16) is None:
-        raise S3Error(
-            400,
-            "InvalidDigest",
-            "The Content-MD5 you specified was invalid.",
-            (("Content-MD5", content_md5),),
-        )
+        raise invalid_digest(content_md5)
     found: dict[str, str] = {}
     for name, value in [*header_pairs(headers), *hoisted]:
         lower = name.lower()
@@ -122,10 +115,8 @@ def check_put_headers(
     if trailer.startswith(CHECKSUM_PREFIX) and trailer not in found:
         found[trailer] = ""
     if len(found) > 1:
-        raise S3Error(
-            400,
-            "InvalidRequest",
-            "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.",
+        raise invalid_request(
+            "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed."
         )
     if not found:
         return DigestSpec(content_md5)
@@ -133,10 +124,10 @@ def check_put_headers(
     algorithm = name[len(CHECKSUM_PREFIX) :].upper()
     if name == trailer and value == "":
         if algorithm not in DIGEST_SIZES:
-            raise S3Error(400, "InvalidRequest", f"Value for {name} trailing header is invalid.")
+            raise checksum_value_invalid(name, trailing=True)
         return DigestSpec(content_md5, algorithm, None)
     if algorithm not in DIGEST_SIZES or _strict_b64(value, DIGEST_SIZES[algorithm]) is None:
-        raise S3Error(400, "InvalidRequest", f"Value for {name} header is invalid.")
+        raise checksum_value_invalid(name)
     return DigestSpec(content_md5, algorithm, value.strip())
 
 
@@ -149,17 +140,13 @@ def check_preconditions(headers: HeaderPairs, *, key: str, current_etag: str | N
     if_match = _values(headers, "if-match")
     if if_match:
         if current_etag is None:
-            raise S3Error(404, "NoSuchKey", "The specified key does not exist.", (("Key", key),))
+            raise no_such_key(key)
         wanted = _etags(",".join(if_match))
         if "*" not in wanted and current_etag.strip('"') not in wanted:
-            raise S3Error(
-                412, "PreconditionFailed", PRECONDITION_MESSAGE, (("Condition", "If-Match"),)
-            )
+            raise precondition_failed("If-Match")
     if_none_match = _values(headers, "if-none-match")
     if if_none_match and current_etag is not None:
-        raise S3Error(
-            412, "PreconditionFailed", PRECONDITION_MESSAGE, (("Condition", "If-None-Match"),)
-        )
+        raise precondition_failed("If-None-Match")
 
 
 class BodyVerifier:
@@ -197,12 +184,7 @@ class BodyVerifier:
             sent = spec.content_md5.strip()
             if calculated != sent:
                 expected = sent if self._md5_as_sent else base64.b64decode(sent).hex()
-                raise S3Error(
-                    400,
-                    "BadDigest",
-                    "The Content-MD5 you specified did not match what we received.",
-                    (("ExpectedDigest", expected), ("CalculatedDigest", calculated)),
-                )
+                raise bad_digest(None, expected, calculated)
         if self._checksum is not None and spec.checksum_algorithm is not None:
             algorithm = spec.checksum_algorithm
             name = CHECKSUM_PREFIX + algorithm.lower()
@@ -212,13 +194,7 @@ class BodyVerifier:
             if sent is None:
                 sent = next((v.strip() for n, v in trailers if n.lower() == name), None)
                 if sent is None or _strict_b64(sent, DIGEST_SIZES[algorithm]) is None:
-                    raise S3Error(
-                        400, "InvalidRequest", f"Value for {name} trailing header is invalid."
-                    )
+                    raise checksum_value_invalid(name, trailing=True)
             if calculated != sent:
-                raise S3Error(
-                    400,
-                    "BadDigest",
-                    f"The {algorithm} you specified did not match the calculated checksum.",
-                )
+                raise bad_digest(algorithm)
         return dict(self.computed)

@@ -28,16 +28,15 @@ from functools import partial
 from typing import IO, Any
 
 from ... import sigv4
-from .aws_chunked import ChunkSigner, decode_aws_chunked, incomplete_body
+from ..wire.catalogue import incomplete_body, request_timeout, xml_sha256_mismatch
 from ..wire.errors import S3Error
+from .aws_chunked import ChunkSigner, decode_aws_chunked
 
 __all__ = [
     "BLOCK",
     "SPOOL_IN_MEMORY",
     "BodyReader",
     "PassThroughBody",
-    "missing_content_length",
-    "transfer_encoding_not_implemented",
     "receive_body",
 ]
 
@@ -45,30 +44,6 @@ BLOCK = 1024 * 1024
 SPOOL_IN_MEMORY = 1024 * 1024
 
 Observer = Callable[[bytes], object]
-
-
-def _timeout() -> S3Error:
-    return S3Error(
-        400,
-        "RequestTimeout",
-        "Your socket connection to the server was not read from or written to within the timeout "
-        "period. Idle connections will be closed.",
-    )
-
-
-def transfer_encoding_not_implemented() -> S3Error:
-    """501 NotImplemented for an HTTP-chunked PUT body that is not aws-chunked (UNCONFIRMED)."""
-    return S3Error(
-        501,
-        "NotImplemented",
-        "A header you provided implies functionality that is not implemented",
-        (("Header", "Transfer-Encoding"),),
-    )
-
-
-def missing_content_length() -> S3Error:
-    """411 MissingContentLength (reference row 25b)."""
-    return S3Error(411, "MissingContentLength", "You must provide the Content-Length HTTP header.")
 
 
 class BodyReader:
@@ -82,7 +57,7 @@ class BodyReader:
         try:
             data = call()
         except TimeoutError:
-            raise _timeout() from None
+            raise request_timeout() from None
         except (ConnectionError, OSError, ValueError) as exc:
             raise incomplete_body() from exc
         if self._left is not None:
@@ -153,6 +128,8 @@ def receive_body(
     observers: Sequence[Observer] = (),
     chunk_signer: ChunkSigner | None = None,
     aws_chunked: bool = False,
+    max_size: int | None = None,
+    too_large: Callable[[int], S3Error] | None = None,
 ) -> tuple[IO[bytes], int, list[tuple[str, str]]]:
     """Spool the body; return ``(file at offset 0, decoded length, aws-chunked trailers)``.
 
@@ -168,6 +145,8 @@ def receive_body(
     def write(data: bytes) -> None:
         nonlocal total
         total += len(data)
+        if max_size is not None and total > max_size and too_large is not None:
+            raise too_large(total)
         if digest is not None:
             digest.update(data)
         for observe in observers:
@@ -193,14 +172,6 @@ def receive_body(
         and digest.hexdigest() != declared_sha256.lower()
     ):
         spool.close()
-        raise S3Error(
-            400,
-            "XAmzContentSHA256Mismatch",
-            "The provided 'x-amz-content-sha256' header does not match what was computed.",
-            (
-                ("ClientComputedContentSHA256", declared_sha256),
-                ("S3ComputedContentSHA256", digest.hexdigest()),
-            ),
-        )
+        raise xml_sha256_mismatch(declared_sha256, digest.hexdigest())
     spool.seek(0)
     return spool, total, trailers

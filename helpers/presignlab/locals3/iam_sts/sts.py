@@ -29,7 +29,8 @@ from xml.sax.saxutils import escape
 
 from ..authn.credentials import MotoCredentialStore
 from ..authn.identity import Credential, Principal
-from ..wire.errors import S3Error, new_request_ids
+from ..wire.catalogue import access_denied, validation_error
+from ..wire.errors import new_request_ids
 
 __all__ = ["action_of", "get_caller_identity", "get_session_token", "redate_assumed_role"]
 
@@ -52,16 +53,14 @@ def _duration(params: dict[str, str], caller: Principal) -> timedelta:
     try:
         seconds = int(text) if text is not None else _DEFAULT
     except ValueError:
-        raise S3Error(
-            400, "ValidationError", f"Value '{str(text)[:32]}' at 'durationSeconds' is not a number"
+        raise validation_error(
+            f"Value '{str(text)[:32]}' at 'durationSeconds' is not a number"
         ) from None
     bound = "greater than or equal to 900" if seconds < _MIN else "less than or equal to 129600"
     if not _MIN <= seconds <= _MAX:
-        raise S3Error(
-            400,
-            "ValidationError",
+        raise validation_error(
             f"1 validation error detected: Value '{seconds}' at 'durationSeconds' failed to "
-            f"satisfy constraint: Member must have value {bound}",
+            f"satisfy constraint: Member must have value {bound}"
         )
     if caller.kind == "root":
         seconds = min(seconds, _ROOT_MAX)
@@ -74,7 +73,7 @@ def get_session_token(
     """Issue a session acting as ``signer``'s principal; returns ``(status, headers, body)``."""
     caller = signer.principal
     if signer.session_token is not None:
-        raise S3Error(403, "AccessDenied", "Cannot call GetSessionToken with session credentials")
+        raise access_denied("Cannot call GetSessionToken with session credentials")
     credential = store.issue_session(caller, _duration(params, caller), now)
     expires = (credential.expires_at or now).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     request_id, _ = new_request_ids()

@@ -34,11 +34,10 @@ import hmac
 from collections.abc import Sequence
 from datetime import datetime
 
-from ... import sigv2
-from ... import sigv4
+from ... import sigv2, sigv4
 from ..authn.common import resolve_credential
-from ..wire.catalogue import access_denied, invalid_argument, signature_mismatch
 from ..authn.identity import Credential, CredentialStore
+from ..wire.catalogue import access_denied, invalid_argument, signature_mismatch
 from ..wire.errors import S3Error
 
 __all__ = ["authenticate_form", "form_field", "missing_field"]

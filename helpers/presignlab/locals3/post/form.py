@@ -31,14 +31,13 @@ from collections.abc import Callable
 from typing import IO, Protocol
 
 from ..body.receive import BLOCK, SPOOL_IN_MEMORY
+from ..wire.catalogue import incorrect_number_of_files, malformed_post, max_post_pre_data
 from ..wire.errors import S3Error
 
 __all__ = [
     "MAX_PRE_DATA",
     "FormReader",
     "boundary_of",
-    "malformed_post",
-    "too_many_files",
 ]
 
 MAX_PRE_DATA = 20 * 1024
@@ -48,32 +47,6 @@ _PARAM = re.compile(r';\s*([^\s=;]+)\s*=\s*("[^"]*"|[^;]*)')
 
 class Readable(Protocol):
     def read(self, size: int) -> bytes: ...
-
-
-def malformed_post() -> S3Error:
-    """400 MalformedPOSTRequest."""
-    return S3Error(
-        400,
-        "MalformedPOSTRequest",
-        "The body of your POST request is not well-formed multipart/form-data.",
-    )
-
-
-def too_many_files() -> S3Error:
-    """400 IncorrectNumberOfFilesInPostRequest (more or fewer than one file)."""
-    return S3Error(
-        400,
-        "IncorrectNumberOfFilesInPostRequest",
-        "POST requires exactly one file upload per request.",
-    )
-
-
-def _pre_data_too_large() -> S3Error:
-    return S3Error(
-        400,
-        "MaxPostPreDataLengthExceededError",
-        "Your POST request fields preceding the upload file were too large.",
-    )
 
 
 def _params(header_value: str) -> dict[str, str]:
@@ -158,7 +131,7 @@ class FormReader:
         if self._buf[:2] == b"\r\n":
             del self._buf[:2]
             return {}, 2
-        raw = self._take_until(b"\r\n\r\n", limit, _pre_data_too_large)
+        raw = self._take_until(b"\r\n\r\n", limit, max_post_pre_data)
         headers: dict[str, str] = {}
         for line in raw.decode("utf-8", "surrogateescape").split("\r\n"):
             name, sep, value = line.partition(":")
@@ -190,7 +163,7 @@ class FormReader:
 
             def collect(data: bytes, value: bytearray = value, budget: int = budget) -> None:
                 if len(value) + len(data) > budget:
-                    raise _pre_data_too_large()
+                    raise max_post_pre_data()
                 value.extend(data)
 
             self._pump_until_delimiter(collect)
@@ -219,7 +192,7 @@ class FormReader:
                 headers, _ = self._part_headers(_MAX_PART_HEADERS)
                 name = _params(headers.get("content-disposition", "")).get("name", "")
                 if name.lower() == "file":
-                    raise too_many_files()
+                    raise incorrect_number_of_files()
                 self._pump_until_delimiter(lambda _ignored: None)
         except BaseException:
             spool.close()

@@ -39,7 +39,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from ..wire.catalogue import (
+    access_denied,
+    entity_too_large,
+    entity_too_small,
+    invalid_policy_document,
+)
 from ..wire.errors import S3Error
+from ..wire.limits import json_too_deep
 
 __all__ = [
     "EXEMPT_FIELDS",
@@ -73,7 +80,7 @@ class PostPolicy:
 
 
 def _invalid(message: str) -> S3Error:
-    return S3Error(400, "InvalidPolicyDocument", message)
+    return invalid_policy_document(message)
 
 
 def _echo(condition: Any) -> str:
@@ -111,7 +118,10 @@ def _validate(condition: Any) -> None:
 def decode_policy(policy: str) -> PostPolicy:
     """Decode the ``policy`` form field (base64 JSON) and check its shape."""
     try:
-        document = json.loads(base64.b64decode(policy.encode("ascii"), validate=True))
+        text = base64.b64decode(policy.encode("ascii"), validate=True)
+        if json_too_deep(text):
+            raise _invalid(_MESSAGES["json"])
+        document = json.loads(text)
     except (binascii.Error, UnicodeError, ValueError):
         raise _invalid(_MESSAGES["json"]) from None
     if not isinstance(document, dict):
@@ -130,14 +140,12 @@ def decode_policy(policy: str) -> PostPolicy:
 def check_expiration(policy: PostPolicy, now: datetime) -> None:
     """403 AccessDenied ``Invalid according to Policy: Policy expired.``"""
     if now > policy.expiration:
-        raise S3Error(403, "AccessDenied", "Invalid according to Policy: Policy expired.")
+        raise access_denied("Invalid according to Policy: Policy expired.")
 
 
 def _failed(condition: Any) -> S3Error:
-    return S3Error(
-        403,
-        "AccessDenied",
-        f"Invalid according to Policy: Policy Condition failed: {_echo(condition)}",
+    return access_denied(
+        f"Invalid according to Policy: Policy Condition failed: {_echo(condition)}"
     )
 
 
@@ -160,19 +168,9 @@ def _check_size(condition: list[Any], size: int) -> None:
     if low is None or high is None:
         raise _failed(condition)
     if size > high:
-        raise S3Error(
-            400,
-            "EntityTooLarge",
-            "Your proposed upload exceeds the maximum allowed size",
-            (("ProposedSize", str(size)), ("MaxSizeAllowed", str(high))),
-        )
+        raise entity_too_large(size, high)
     if size < low:
-        raise S3Error(
-            400,
-            "EntityTooSmall",
-            "Your proposed upload is smaller than the minimum allowed size",
-            (("ProposedSize", str(size)), ("MinSizeAllowed", str(low))),
-        )
+        raise entity_too_small(size, low)
 
 
 def _field_name(condition: Any) -> str | None:
@@ -220,6 +218,4 @@ def check_extra_fields(policy: PostPolicy, fields: Sequence[tuple[str, str]]) ->
         lower = name.lower()
         if lower in EXEMPT_FIELDS or lower.startswith("x-ignore-") or lower in covered:
             continue
-        raise S3Error(
-            403, "AccessDenied", f"Invalid according to Policy: Extra input fields: {lower}"
-        )
+        raise access_denied(f"Invalid according to Policy: Extra input fields: {lower}")

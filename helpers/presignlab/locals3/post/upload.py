@@ -44,17 +44,22 @@ from typing import IO, Any
 from urllib.parse import quote, urlsplit
 from xml.sax.saxutils import escape
 
-from ..backend import state as moto_glue
-from ..body.receive import BodyReader
 from ..authn.identity import CredentialStore, Principal
+from ..backend import objects, state
+from ..body.receive import BodyReader
+from ..wire.catalogue import (
+    incorrect_number_of_files,
+    invalid_argument,
+    invalid_storage_class,
+    no_such_bucket,
+    post_enclosure_type,
+)
 from .auth import authenticate_form, form_field
-from .form import MAX_PRE_DATA, FormReader, boundary_of, too_many_files
+from .form import MAX_PRE_DATA, FormReader, boundary_of
 from .policy import check_conditions, check_expiration, check_extra_fields, decode_policy
-from ..wire.errors import S3Error
 
-__all__ = ["ENCLOSURE_CONDITION", "PostResult", "handle_post"]
+__all__ = ["PostResult", "handle_post"]
 
-ENCLOSURE_CONDITION = "Bucket POST must be of the enclosure-type multipart/form-data"
 _STORED_FIELDS = {
     "content-type": "Content-Type",
     "cache-control": "Cache-Control",
@@ -80,51 +85,26 @@ class PostResult:
     etag: str = ""
 
 
-def _precondition_failed() -> S3Error:
-    return S3Error(
-        412,
-        "PreconditionFailed",
-        "At least one of the pre-conditions you specified did not hold",
-        (("Condition", ENCLOSURE_CONDITION),),
-    )
-
-
 def _final_key(key: str, filename: str | None) -> str:
     base = re.split(r"[/\\]", filename or "")[-1]
     final = key.replace("${filename}", base)
     if not final:
-        raise S3Error(
-            400,
-            "InvalidArgument",
-            "User key must have a length greater than 0.",
-            (("ArgumentName", "key"), ("ArgumentValue", "")),
-        )
+        raise invalid_argument("User key must have a length greater than 0.", "key", "")
     return final
 
 
 def _store(
     account_id: str, bucket: str, key: str, spool: IO[bytes], fields: Sequence[tuple[str, str]]
-) -> Any:
-    from moto.s3.models import s3_backends
-    from moto.s3.utils import STORAGE_CLASS
-
+) -> objects.StoredObject:
     storage = form_field(fields, "x-amz-storage-class")
-    if storage is not None and storage not in STORAGE_CLASS:
-        raise S3Error(
-            400,
-            "InvalidStorageClass",
-            "The storage class you specified is not valid",
-            (("StorageClassRequested", storage),),
-        )
+    if storage is not None and not objects.is_storage_class(storage):
+        raise invalid_storage_class(storage)
     metadata: dict[str, str] = {}
     for name, value in fields:
         lower = name.lower()
         if lower in _STORED_FIELDS or lower.startswith("x-amz-meta-"):
             metadata.setdefault(_STORED_FIELDS.get(lower, lower), value)
-    backend = s3_backends[account_id]["aws"]
-    stored = backend.put_object(bucket, key, spool.read(), storage=storage, request_method="POST")
-    stored.set_metadata(metadata)
-    return stored
+    return objects.store_object(account_id, bucket, key, spool, storage=storage, metadata=metadata)
 
 
 def _redirect(url: str | None) -> str | None:
@@ -179,7 +159,7 @@ def handle_post(
     store: CredentialStore,
     now: datetime,
     authorize: Authorize,
-    account_id: str = moto_glue.MOTO_ACCOUNT_ID,
+    account_id: str = state.MOTO_ACCOUNT_ID,
     location_for: Callable[[str], str] | None = None,
     max_pre_data: int = MAX_PRE_DATA,
 ) -> PostResult:
@@ -189,16 +169,14 @@ def handle_post(
     ``location_for(key)`` gives the object's URL for Location (default ``/bucket/key``).
     """
     if (content_type or "").split(";", 1)[0].strip().lower() != "multipart/form-data":
-        raise _precondition_failed()
+        raise post_enclosure_type()
     reader = FormReader(
         BodyReader(stream, content_length),
         boundary_of(content_type or ""),
         max_pre_data=max_pre_data,
     )
-    if not moto_glue.bucket_exists(account_id, bucket):
-        raise S3Error(
-            404, "NoSuchBucket", "The specified bucket does not exist", (("BucketName", bucket),)
-        )
+    if not state.bucket_exists(account_id, bucket):
+        raise no_such_bucket(bucket)
     fields = reader.read_fields()
     credential = authenticate_form(fields, store=store, now=now)
     policy_text = form_field(fields, "policy")
@@ -206,7 +184,7 @@ def handle_post(
     if policy is not None:
         check_expiration(policy, now)
     if not reader.has_file:
-        raise too_many_files()
+        raise incorrect_number_of_files()
     spool, size = reader.spool_file()
     with spool:
         if policy is not None:
@@ -216,6 +194,4 @@ def handle_post(
         authorize(None if credential is None else credential.principal, key, fields)
         stored = _store(account_id, bucket, key, spool, fields)
     location = location_for(key) if location_for else f"/{quote(bucket)}/{quote(key)}"
-    return _answer(
-        fields, bucket, key, str(stored.etag), location, getattr(stored, "version_id", None)
-    )
+    return _answer(fields, bucket, key, stored.etag, location, stored.version_id)

@@ -1,49 +1,89 @@
-"""The authentication errors of the strict local S3, worded exactly as Amazon S3 words them.
+"""The catalogue: every error the strict local S3 answers, worded exactly as Amazon S3 words it.
 
-Each function builds one :class:`~presignlab.locals3.s3_error.S3Error` of the reference
-(``/work/shared/reference/aws-s3-auth-behaviour.md``): status, Code, Message and the extra
-elements in AWS's order. RequestId and HostId are added by the renderer.
-
-UNCONFIRMED wordings (AWS evidence missing; the reference or common emulator knowledge):
-
-* ``RequestTimeTooSkewed``: message per reference §5; the extra elements ``RequestTime`` (the
-  date header as sent), ``ServerTime`` (ISO 8601 ``Z``) and ``MaxAllowedSkewMilliseconds``
-  (900000).
-* ``missing_date``: 403 AccessDenied ``AWS authentication requires a valid Date or x-amz-date
-  header``.
-* ``invalid_argument`` uses (unsupported Authorization type, malformed SigV2 header, several
-  auth mechanisms, bad ``x-amz-content-sha256``): 400 InvalidArgument with ``ArgumentName`` and
-  ``ArgumentValue``.
+Each function builds one :class:`~presignlab.locals3.wire.errors.S3Error` (status, Code, Message
+and the extra elements in AWS's order); RequestId and HostId are added when it is rendered.
+No other module constructs an ``S3Error`` (a test checks this), so the wording of an answer is
+decided here, once. The source of each text and whether it is recorded from AWS, documented or
+our choice is in docs/aws-behaviour.md, under the rule id given in each docstring.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from .errors import S3Error
 
 __all__ = [
+    "ACCESS_DENIED_MESSAGE",
+    "PRECONDITION_MESSAGE",
     "SIGNATURE_MISMATCH_MESSAGE",
     "access_denied",
+    "access_forbidden",
+    "acl_not_supported",
+    "bad_digest",
+    "bad_request",
+    "bucket_acl_with_ownership",
+    "checksum_value_invalid",
+    "chunk_signature_mismatch",
+    "content_length_invalid",
+    "entity_too_large",
+    "entity_too_small",
     "expired_token",
+    "header_not_iso_8859_1",
+    "header_section_too_large",
     "headers_not_signed",
     "hex_bytes",
+    "incomplete_body",
+    "incorrect_number_of_files",
+    "internal_error",
     "invalid_access_key",
     "invalid_argument",
+    "invalid_bucket_name",
+    "invalid_digest",
+    "invalid_policy_document",
+    "invalid_request",
+    "invalid_storage_class",
     "invalid_token",
+    "invalid_uri",
     "iso_z",
+    "key_too_long",
+    "malformed_policy",
+    "malformed_policy_document",
+    "malformed_post",
+    "malformed_xml",
+    "max_post_pre_data",
+    "method_not_allowed",
+    "missing_authentication_token",
+    "missing_content_length",
     "missing_date",
+    "no_such_bucket",
+    "no_such_key",
+    "not_implemented_header",
+    "operation_not_implemented",
+    "policy_too_large",
+    "post_enclosure_type",
+    "precondition_failed",
+    "query_api_variant",
+    "request_entity_too_large",
     "request_expired",
     "request_not_yet_valid",
+    "request_timeout",
+    "scope_error",
     "signature_mismatch",
+    "slow_down",
     "time_too_skewed",
+    "validation_error",
+    "xml_sha256_mismatch",
 ]
 
 SIGNATURE_MISMATCH_MESSAGE = (
     "The request signature we calculated does not match the signature you provided. "
     "Check your key and signing method."
 )
+ACCESS_DENIED_MESSAGE = "Access Denied"
+PRECONDITION_MESSAGE = "At least one of the pre-conditions you specified did not hold"
+_NOT_IMPLEMENTED = "A header you provided implies functionality that is not implemented"
 
 
 def iso_z(instant: datetime) -> str:
@@ -56,9 +96,91 @@ def hex_bytes(text: str) -> str:
     return text.encode("utf-8", "surrogateescape").hex(" ")
 
 
-def access_denied(message: str, extra: Iterable[tuple[str, str]] = ()) -> S3Error:
-    """403 AccessDenied with ``message``."""
-    return S3Error(403, "AccessDenied", message, tuple(extra))
+# -- the wire: request line, headers, addressing (WIRE-*) ----------------------------------------
+
+
+def invalid_uri() -> S3Error:
+    """400 InvalidURI (WIRE-03): a path or query S3 cannot parse."""
+    return S3Error(400, "InvalidURI", "Couldn't parse the specified URI.")
+
+
+def bad_request(message: str = "An error occurred when parsing the HTTP request.") -> S3Error:
+    """400 BadRequest (WIRE-01, CORS-01)."""
+    return S3Error(400, "BadRequest", message)
+
+
+def header_section_too_large() -> S3Error:
+    """400 RequestHeaderSectionTooLarge (WIRE-02)."""
+    return S3Error(
+        400,
+        "RequestHeaderSectionTooLarge",
+        "Your request header section exceeds the maximum allowed size.",
+    )
+
+
+def header_not_iso_8859_1(name: str, shown: str) -> S3Error:
+    """400 InvalidArgument for a header value S3 cannot represent (WIRE-04)."""
+    return invalid_argument("Header value cannot be represented using ISO-8859-1.", name, shown)
+
+
+def content_length_invalid(sent: str) -> S3Error:
+    """400 InvalidArgument for a Content-Length that is not a non-negative integer (WIRE-05)."""
+    return invalid_argument(
+        "Content-Length must be a non-negative integer.", "Content-Length", sent[:64]
+    )
+
+
+def invalid_bucket_name(bucket: str) -> S3Error:
+    """400 InvalidBucketName (ADDR-04)."""
+    return S3Error(
+        400, "InvalidBucketName", "The specified bucket is not valid.", (("BucketName", bucket),)
+    )
+
+
+def key_too_long(key: str, size: int) -> S3Error:
+    """400 KeyTooLongError (ADDR-05): a key over 1024 bytes."""
+    return S3Error(
+        400,
+        "KeyTooLongError",
+        "Your key is too long",
+        (("Size", str(size)), ("MaxSizeAllowed", "1024")),
+    )
+
+
+def no_such_bucket(bucket: str) -> S3Error:
+    """404 NoSuchBucket (ADDR-06)."""
+    return S3Error(
+        404, "NoSuchBucket", "The specified bucket does not exist", (("BucketName", bucket),)
+    )
+
+
+def no_such_key(key: str) -> S3Error:
+    """404 NoSuchKey (INTEG-03)."""
+    return S3Error(404, "NoSuchKey", "The specified key does not exist.", (("Key", key),))
+
+
+def method_not_allowed(method: str, resource_type: str) -> S3Error:
+    """405 MethodNotAllowed (OPS-02): no S3 operation has this method on this resource."""
+    return S3Error(
+        405,
+        "MethodNotAllowed",
+        "The specified method is not allowed against this resource.",
+        (("Method", method), ("ResourceType", resource_type)),
+    )
+
+
+def operation_not_implemented(operation: str) -> S3Error:
+    """501 NotImplemented (CHOICE-OPS-01): an S3 operation the local S3 does not emulate."""
+    return S3Error(
+        501,
+        "NotImplemented",
+        f"The local S3 does not implement the {operation} operation.",
+    )
+
+
+def invalid_request(message: str) -> S3Error:
+    """400 InvalidRequest with ``message``."""
+    return S3Error(400, "InvalidRequest", message)
 
 
 def invalid_argument(message: str, name: str, value: str) -> S3Error:
@@ -68,15 +190,87 @@ def invalid_argument(message: str, name: str, value: str) -> S3Error:
     )
 
 
+def request_timeout() -> S3Error:
+    """400 RequestTimeout (BODY-05): a client too slow to send its request."""
+    return S3Error(
+        400,
+        "RequestTimeout",
+        "Your socket connection to the server was not read from or written to within the timeout "
+        "period. Idle connections will be closed.",
+    )
+
+
+def slow_down() -> S3Error:
+    """503 SlowDown (CHOICE-WIRE-02): more connections than the server takes at once."""
+    return S3Error(503, "SlowDown", "Please reduce your request rate.")
+
+
+_INVALID_TOKEN = "The security token included in the request is invalid."
+_QUERY_API_CODES: dict[str, tuple[int, str, str]] = {
+    "InvalidAccessKeyId": (403, "InvalidClientTokenId", _INVALID_TOKEN),
+    "InvalidToken": (403, "InvalidClientTokenId", _INVALID_TOKEN),
+    "ExpiredToken": (403, "ExpiredToken", "The security token included in the request is expired"),
+    "SignatureDoesNotMatch": (
+        403,
+        "SignatureDoesNotMatch",
+        (
+            "The request signature we calculated does not match the signature you provided. Check "
+            "your AWS Secret Access Key and signing method. Consult the service documentation "
+            "for details."
+        ),
+    ),
+}
+
+
+def query_api_variant(error: S3Error) -> S3Error:
+    """``error`` as IAM and STS word it (IAMSTS-02): their codes for unknown, invalid and expired
+    credentials and for a signature mismatch; other errors keep their status, code and message."""
+    status, code, message = _QUERY_API_CODES.get(
+        error.code, (error.status, error.code, error.message)
+    )
+    return S3Error(status, code, message, error.extra)
+
+
+def internal_error() -> S3Error:
+    """500 InternalError: the last resort for a bug in our layer."""
+    return S3Error(500, "InternalError", "We encountered an internal error. Please try again.")
+
+
+# -- CORS (CORS-*) ---------------------------------------------------------------------------------
+
+
+def access_forbidden(message: str, method: str, resource_type: str) -> S3Error:
+    """403 AccessForbidden, S3's refused-preflight answer (CORS-02..04)."""
+    return S3Error(
+        403, "AccessForbidden", message, (("Method", method), ("ResourceType", resource_type))
+    )
+
+
+# -- authentication (AUTH-*) ----------------------------------------------------------------------
+
+
+def scope_error(message: str, *, header: bool, extra: Sequence[tuple[str, str]] = ()) -> S3Error:
+    """400 AuthorizationHeaderMalformed (header auth) or AuthorizationQueryParametersError."""
+    code = "AuthorizationHeaderMalformed" if header else "AuthorizationQueryParametersError"
+    return S3Error(400, code, message, tuple(extra))
+
+
+def access_denied(
+    message: str = ACCESS_DENIED_MESSAGE, extra: Iterable[tuple[str, str]] = ()
+) -> S3Error:
+    """403 AccessDenied with ``message`` (classic ``Access Denied`` by default)."""
+    return S3Error(403, "AccessDenied", message, tuple(extra))
+
+
 def request_expired(expires_at: datetime, now: datetime, x_amz_expires: str | None) -> S3Error:
-    """Row 12 (SigV4, with ``X-Amz-Expires``) and §1c (SigV2, without it)."""
+    """AUTH-Q-12 (SigV4, with ``X-Amz-Expires``) and AUTH-V2-03 (SigV2, without it)."""
     extra = [] if x_amz_expires is None else [("X-Amz-Expires", x_amz_expires)]
     extra += [("Expires", iso_z(expires_at)), ("ServerTime", iso_z(now))]
     return access_denied("Request has expired", extra)
 
 
 def request_not_yet_valid(signed_at: datetime, expires_at: datetime, now: datetime) -> S3Error:
-    """Row 13: X-Amz-Date in epoch milliseconds, then Expires and ServerTime."""
+    """AUTH-Q-13: X-Amz-Date in epoch milliseconds, then Expires and ServerTime."""
     millis = str(int(signed_at.timestamp()) * 1000)
     return access_denied(
         "Request is not yet valid",
@@ -85,7 +279,7 @@ def request_not_yet_valid(signed_at: datetime, expires_at: datetime, now: dateti
 
 
 def invalid_access_key(access_key_id: str) -> S3Error:
-    """Rows 16 and 19."""
+    """AUTH-K-01: an access key S3 does not know (or an inactive one)."""
     return S3Error(
         403,
         "InvalidAccessKeyId",
@@ -95,7 +289,7 @@ def invalid_access_key(access_key_id: str) -> S3Error:
 
 
 def invalid_token(echo: str | None) -> S3Error:
-    """Row 17. ``echo`` is the token to show in ``<Token-0>``: only ever an unknown one."""
+    """AUTH-K-02. ``echo`` is the token to show in ``<Token-0>``: only ever an unknown one."""
     extra = () if echo is None else (("Token-0", echo),)
     return S3Error(
         400, "InvalidToken", "The provided token is malformed or otherwise invalid.", extra
@@ -103,12 +297,12 @@ def invalid_token(echo: str | None) -> S3Error:
 
 
 def expired_token() -> S3Error:
-    """Row 18 (no ``<Token-0>``: see :mod:`presignlab.locals3.authn_common`)."""
+    """AUTH-K-03 (no ``<Token-0>``: the token was a real secret once)."""
     return S3Error(400, "ExpiredToken", "The provided token has expired.")
 
 
 def headers_not_signed(names: Iterable[str]) -> S3Error:
-    """Row 15: the unsigned ``x-amz-*`` names, lower-case, in the order sent."""
+    """AUTH-Q-15: the unsigned names (lower-case, in the order sent), or ``host``."""
     return access_denied(
         "There were headers present in the request which were not signed",
         [("HeadersNotSigned", ", ".join(names))],
@@ -118,7 +312,7 @@ def headers_not_signed(names: Iterable[str]) -> S3Error:
 def signature_mismatch(
     access_key_id: str, string_to_sign: str, provided: str, canonical_request: str | None = None
 ) -> S3Error:
-    """Row 14 (SigV4, with the canonical request) and §1c (SigV2, ``canonical_request=None``)."""
+    """AUTH-Q-14 (SigV4, with the canonical request) and SigV2 (``canonical_request=None``)."""
     extra = [
         ("AWSAccessKeyId", access_key_id),
         ("StringToSign", string_to_sign),
@@ -133,8 +327,13 @@ def signature_mismatch(
     return S3Error(403, "SignatureDoesNotMatch", SIGNATURE_MISMATCH_MESSAGE, tuple(extra))
 
 
+def chunk_signature_mismatch() -> S3Error:
+    """AUTH-C-02: an aws-chunked chunk or trailer whose signature does not match."""
+    return S3Error(403, "SignatureDoesNotMatch", SIGNATURE_MISMATCH_MESSAGE)
+
+
 def time_too_skewed(request_time: str, now: datetime) -> S3Error:
-    """Header auth with a date more than 15 minutes from the server's clock."""
+    """AUTH-H-05: header auth with a date more than 15 minutes from the server's clock."""
     return S3Error(
         403,
         "RequestTimeTooSkewed",
@@ -148,5 +347,201 @@ def time_too_skewed(request_time: str, now: datetime) -> S3Error:
 
 
 def missing_date() -> S3Error:
-    """Header auth with no readable ``x-amz-date`` or ``Date`` header."""
+    """AUTH-H-04: header auth with no readable ``x-amz-date`` or ``Date`` header."""
     return access_denied("AWS authentication requires a valid Date or x-amz-date header")
+
+
+def missing_authentication_token() -> S3Error:
+    """IAMSTS-01: an anonymous IAM or STS call."""
+    return S3Error(403, "MissingAuthenticationToken", "Request is missing Authentication Token")
+
+
+# -- authorization (AUTHZ-*) ----------------------------------------------------------------------
+
+
+def acl_not_supported() -> S3Error:
+    """AUTHZ-04: an ACL on a bucket whose Object Ownership is BucketOwnerEnforced."""
+    return S3Error(400, "AccessControlListNotSupported", "The bucket does not allow ACLs")
+
+
+def bucket_acl_with_ownership() -> S3Error:
+    """AUTHZ-05: CreateBucket with an ACL and BucketOwnerEnforced."""
+    return S3Error(
+        400,
+        "InvalidBucketAclWithObjectOwnership",
+        "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting",
+    )
+
+
+def malformed_policy(message: str) -> S3Error:
+    """400 MalformedPolicy (AUTHZ-07) with the reason."""
+    return S3Error(400, "MalformedPolicy", message)
+
+
+def policy_too_large() -> S3Error:
+    """400 PolicyTooLarge (AUTHZ-08): a bucket policy over 20 KB."""
+    return S3Error(400, "PolicyTooLarge", "Policy exceeds the maximum allowed document size.")
+
+
+def malformed_policy_document() -> S3Error:
+    """400 MalformedPolicyDocument (IAMSTS-05): an IAM policy document IAM cannot read."""
+    return S3Error(400, "MalformedPolicyDocument", "Syntax errors in policy.")
+
+
+def validation_error(message: str) -> S3Error:
+    """400 ValidationError (IAM and STS parameter validation, IAMSTS-04)."""
+    return S3Error(400, "ValidationError", message)
+
+
+# -- presigned POST (POST-*) -----------------------------------------------------------------------
+
+
+def post_enclosure_type() -> S3Error:
+    """POST-01: the request is not ``multipart/form-data``."""
+    return precondition_failed("Bucket POST must be of the enclosure-type multipart/form-data")
+
+
+def malformed_post() -> S3Error:
+    """POST-02: a body that is not well-formed multipart/form-data."""
+    return S3Error(
+        400,
+        "MalformedPOSTRequest",
+        "The body of your POST request is not well-formed multipart/form-data.",
+    )
+
+
+def incorrect_number_of_files() -> S3Error:
+    """POST-10: no file part, or more than one."""
+    return S3Error(
+        400,
+        "IncorrectNumberOfFilesInPostRequest",
+        "POST requires exactly one file upload per request.",
+    )
+
+
+def max_post_pre_data() -> S3Error:
+    """POST-11: the fields before the file are too large."""
+    return S3Error(
+        400,
+        "MaxPostPreDataLengthExceededError",
+        "Your POST request fields preceding the upload file were too large.",
+    )
+
+
+def invalid_policy_document(message: str) -> S3Error:
+    """POST-05: a signed POST policy that cannot be read."""
+    return S3Error(400, "InvalidPolicyDocument", message)
+
+
+def invalid_storage_class(requested: str) -> S3Error:
+    """POST-09: a storage class S3 does not know."""
+    return S3Error(
+        400,
+        "InvalidStorageClass",
+        "The storage class you specified is not valid",
+        (("StorageClassRequested", requested),),
+    )
+
+
+def entity_too_large(size: int, maximum: int) -> S3Error:
+    """POST-07 (content-length-range) and BODY-06 (the largest PutObject)."""
+    return S3Error(
+        400,
+        "EntityTooLarge",
+        "Your proposed upload exceeds the maximum allowed size",
+        (("ProposedSize", str(size)), ("MaxSizeAllowed", str(maximum))),
+    )
+
+
+def entity_too_small(size: int, minimum: int) -> S3Error:
+    """POST-07: a file smaller than the policy's content-length-range."""
+    return S3Error(
+        400,
+        "EntityTooSmall",
+        "Your proposed upload is smaller than the minimum allowed size",
+        (("ProposedSize", str(size)), ("MinSizeAllowed", str(minimum))),
+    )
+
+
+def malformed_xml() -> S3Error:
+    """400 MalformedXML (BODY-07, POST-12): XML S3 cannot read or that breaks its schema."""
+    return S3Error(
+        400,
+        "MalformedXML",
+        "The XML you provided was not well-formed or did not validate against our published schema",
+    )
+
+
+# -- integrity and the body (INTEG-*, BODY-*) -------------------------------------------------------
+
+
+def precondition_failed(condition: str) -> S3Error:
+    """412 PreconditionFailed naming the condition (INTEG-01, INTEG-02, POST-01)."""
+    return S3Error(412, "PreconditionFailed", PRECONDITION_MESSAGE, (("Condition", condition),))
+
+
+def not_implemented_header(header: str, additional: str | None = None) -> S3Error:
+    """501 NotImplemented naming a header (INTEG-04, BODY-03)."""
+    extra = [("Header", header)]
+    if additional is not None:
+        extra.append(("additionalMessage", additional))
+    return S3Error(501, "NotImplemented", _NOT_IMPLEMENTED, tuple(extra))
+
+
+def invalid_digest(content_md5: str) -> S3Error:
+    """INTEG-05: a Content-MD5 that is not the base64 of 16 bytes."""
+    return S3Error(
+        400,
+        "InvalidDigest",
+        "The Content-MD5 you specified was invalid.",
+        (("Content-MD5", content_md5),),
+    )
+
+
+def checksum_value_invalid(name: str, *, trailing: bool = False) -> S3Error:
+    """INTEG-07: a checksum value that is not valid base64 of the algorithm's size."""
+    where = "trailing header" if trailing else "header"
+    return invalid_request(f"Value for {name} {where} is invalid.")
+
+
+def bad_digest(algorithm: str | None, expected: str = "", calculated: str = "") -> S3Error:
+    """400 BadDigest: Content-MD5 (``algorithm`` None, INTEG-06) or a checksum (INTEG-08)."""
+    if algorithm is None:
+        return S3Error(
+            400,
+            "BadDigest",
+            "The Content-MD5 you specified did not match what we received.",
+            (("ExpectedDigest", expected), ("CalculatedDigest", calculated)),
+        )
+    return S3Error(
+        400, "BadDigest", f"The {algorithm} you specified did not match the calculated checksum."
+    )
+
+
+def xml_sha256_mismatch(client: str, server: str) -> S3Error:
+    """BODY-04: a body whose SHA-256 is not the signed ``x-amz-content-sha256``."""
+    return S3Error(
+        400,
+        "XAmzContentSHA256Mismatch",
+        "The provided 'x-amz-content-sha256' header does not match what was computed.",
+        (("ClientComputedContentSHA256", client), ("S3ComputedContentSHA256", server)),
+    )
+
+
+def incomplete_body() -> S3Error:
+    """BODY-02: a body shorter than its Content-Length (or a broken aws-chunked body)."""
+    return S3Error(
+        400,
+        "IncompleteBody",
+        "You did not provide the number of bytes specified by the Content-Length HTTP header.",
+    )
+
+
+def missing_content_length() -> S3Error:
+    """BODY-01: a PUT with neither Content-Length nor a chunked body."""
+    return S3Error(411, "MissingContentLength", "You must provide the Content-Length HTTP header.")
+
+
+def request_entity_too_large() -> S3Error:
+    """413 (CHOICE-BODY-02): an IAM/STS body or an S3 configuration body over its limit."""
+    return S3Error(413, "RequestEntityTooLarge", "Request body is too large.")

@@ -51,9 +51,9 @@ class S3Error(Exception):
         parts = [f"<Code>{_text(self.code)}</Code><Message>{_text(self.message)}</Message>"]
         parts += [f"<{name}>{_text(value)}</{name}>" for name, value in self.extra]
         parts.append(f"<RequestId>{request_id}</RequestId><HostId>{escape(host_id)}</HostId>")
-        return ('<?xml version="1.0" encoding="UTF-8"?>\n<Error>' + "".join(parts) + "</Error>").encode(
-            "utf-8", "replace"
-        )
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?>\n<Error>' + "".join(parts) + "</Error>"
+        ).encode("utf-8", "replace")
 
     def response_headers(self, request_id: str, host_id: str, body: bytes) -> list[tuple[str, str]]:
         """Headers for the error response (the WSGI list form)."""

@@ -19,30 +19,16 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from xml.sax.saxutils import escape
 
+from .catalogue import query_api_variant
 from .errors import S3Error, new_request_ids
 
-__all__ = ["internal_error", "query_api_error", "send_query_api_error", "send_s3_error"]
+__all__ = ["answer", "send_query_api_error", "send_s3_error", "status_line"]
 
 StartResponse = Callable[..., Any]
 
 _NAMESPACES = {
     "iam": "https://iam.amazonaws.com/doc/2010-05-08/",
     "sts": "https://sts.amazonaws.com/doc/2011-06-15/",
-}
-_INVALID_TOKEN = "The security token included in the request is invalid."
-_QUERY_API_CODES: dict[str, tuple[int, str, str]] = {
-    "InvalidAccessKeyId": (403, "InvalidClientTokenId", _INVALID_TOKEN),
-    "InvalidToken": (403, "InvalidClientTokenId", _INVALID_TOKEN),
-    "ExpiredToken": (403, "ExpiredToken", "The security token included in the request is expired"),
-    "SignatureDoesNotMatch": (
-        403,
-        "SignatureDoesNotMatch",
-        (
-            "The request signature we calculated does not match the signature you provided. Check "
-            "your AWS Secret Access Key and signing method. Consult the service documentation "
-            "for details."
-        ),
-    ),
 }
 _REASONS = {
     200: "OK",
@@ -83,19 +69,11 @@ def send_s3_error(
     return [] if method == "HEAD" else [body]
 
 
-def query_api_error(error: S3Error) -> S3Error:
-    """``error`` translated to the status, code and message IAM/STS use for it."""
-    status, code, message = _QUERY_API_CODES.get(
-        error.code, (error.status, error.code, error.message)
-    )
-    return S3Error(status, code, message)
-
-
 def send_query_api_error(
     error: S3Error, service: str, start_response: StartResponse
 ) -> Iterable[bytes]:
     """Answer ``error`` in the IAM/STS ``<ErrorResponse>`` shape."""
-    mapped = query_api_error(error)
+    mapped = query_api_variant(error)
     request_id, _ = new_request_ids()
     xmlns = _NAMESPACES.get(service, _NAMESPACES["sts"])
     body = (
@@ -114,6 +92,12 @@ def send_query_api_error(
     return [body]
 
 
-def internal_error() -> S3Error:
-    """The last-resort answer for a bug in our layer."""
-    return S3Error(500, "InternalError", "We encountered an internal error. Please try again.")
+def answer(
+    start_response: StartResponse, status: int, headers: list[tuple[str, str]], body: bytes
+) -> Iterable[bytes]:
+    """Answer a success the layer composed itself, with fresh request ids."""
+    request_id, host_id = new_request_ids()
+    start_response(
+        status_line(status), [*headers, ("x-amz-request-id", request_id), ("x-amz-id-2", host_id)]
+    )
+    return [body] if body else []

@@ -1,68 +1,127 @@
-"""Reading a WSGI request the way S3 receives it: raw path and query, headers, service, bucket, key.
+"""The one request model: each request is read once into an :class:`S3Request`.
 
-The raw request target comes from ``RAW_URI`` / ``REQUEST_URI`` when the server provides them
-(werkzeug does), else from ``PATH_INFO`` + ``QUERY_STRING`` (latin-1 bytes per WSGI). It is
-percent-decoded strictly (:mod:`presignlab.query_string`), so a broken escape is a 400, never a
-crash.
+Everything after this module works on the value it returns: authentication verifies the
+signature over :attr:`S3Request.sent` (the request exactly as received), authorization checks
+:attr:`S3Request.operation` on :attr:`S3Request.bucket` / :attr:`S3Request.key`, and the backend
+hands moto a request rebuilt from the same value. No later stage reads the raw bytes again, so
+no two components can disagree about what a request is.
 
-UNCONFIRMED choices:
+Reading rules (docs/aws-behaviour.md, "The wire"):
 
-* Broken percent-encoding in the path or the query gives 400 ``InvalidURI`` ``Couldn't parse the
-  specified URI.`` (the AWS error-code list's description).
-* A header value that is not UTF-8 gives 400 ``InvalidArgument`` ``Header value cannot be
-  represented using ISO-8859-1.`` with ``ArgumentName`` / ``ArgumentValue`` (AWS uses this wording
-  for unrepresentable header values, reference row 26). The value is echoed only if printable ASCII.
-* More than 8 KiB of request headers (AWS's documented PUT header limit) gives 400
-  ``RequestHeaderSectionTooLarge`` ``Your request header section exceeds the maximum allowed size.``
-* Virtual-host addressing is recognised only for hosts ending in ``.localhost``; everything else
-  is path-style, like moto.
-* The service is the one named in a SigV4 ``Authorization`` header's scope when it is ``iam`` or
-  ``sts``; every other request is S3 (authentication then rejects a wrong scope).
+* the request target comes from ``RAW_URI`` / ``REQUEST_URI`` (werkzeug provides them), else
+  ``PATH_INFO`` + ``QUERY_STRING``; it is percent-decoded strictly, so a broken escape is 400
+  ``InvalidURI``;
+* the header list is the one the HTTP server read (names as sent, duplicates and order kept,
+  :data:`RAW_HEADERS`), else the WSGI ``HTTP_*`` keys;
+* a header value that is not UTF-8 is 400 InvalidArgument "Header value cannot be represented
+  using ISO-8859-1." (echoed only when printable ASCII); more than 8 KiB of headers is 400
+  ``RequestHeaderSectionTooLarge``;
+* the service is IAM or STS when the SigV4 scope (Authorization header or X-Amz-Credential)
+  names it; every other request is S3;
+* the bucket and key come from :mod:`.addressing`, the operation from :mod:`.operations`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
-
-from moto.core.request import PRESERVED_HEADER_NAMES_ENVIRON_KEY
 
 from ...errors import PresignedUrlError
 from ...query_auth import SentRequest
 from ...query_string import parse_query, percent_decode
-from .errors import S3Error
+from .addressing import Target, resolve_target
+from .catalogue import (
+    content_length_invalid,
+    header_not_iso_8859_1,
+    header_section_too_large,
+    invalid_uri,
+)
+from .operations import Operation, ResourceType, decide_operation
 
-__all__ = ["MAX_HEADER_BYTES", "IncomingRequest", "parse_environ"]
+__all__ = [
+    "MAX_HEADER_BYTES",
+    "RAW_HEADERS",
+    "S3Request",
+    "parse_environ",
+    "read_headers",
+]
 
 #: AWS documents an 8 KB limit on PUT request headers.
 MAX_HEADER_BYTES = 8192
+#: The environ key under which the HTTP server leaves the header list as it read it.
+RAW_HEADERS = "presignlab.raw_headers"
 
 _SCOPE_SERVICE = re.compile(r"Credential=[^/,\s]*/\d{8}/[^/,\s]*/([^/,\s]+)/")
-_VHOST = re.compile(r"^(?P<bucket>[^:\[\]]+)\.localhost(?::\d+)?$", re.IGNORECASE)
+_QUERY_SCOPE_SERVICE = re.compile(r"^[^/]*/\d{8}/[^/]*/([^/]+)/")
 _PRINTABLE = re.compile(r"^[\x20-\x7e]*$")
 
 
 @dataclass(frozen=True)
-class IncomingRequest:
-    """A parsed request. ``sent`` is what authentication sees; ``bucket``/``key`` are decoded."""
+class S3Request:
+    """One request, read once. ``sent`` is what signatures cover; the rest is what it means.
+
+    ``operation`` is None for an OPTIONS preflight and for IAM and STS calls.
+    ``content_length`` is None when no Content-Length was sent.
+    """
 
     sent: SentRequest
     service: str
-    bucket: str | None
-    key: str | None
+    target: Target
+    operation: Operation | None
     raw_query: str
     content_length: int | None
     chunked_transfer: bool
-    virtual_host: bool = False
+    headers: tuple[tuple[str, str], ...] = field(default=())
+
+    @property
+    def bucket(self) -> str | None:
+        """The bucket the request names (decoded), or None."""
+        return self.target.bucket
+
+    @property
+    def key(self) -> str | None:
+        """The object key the request names (decoded), or None."""
+        return self.target.key
+
+    @property
+    def method(self) -> str:
+        """The HTTP method, upper case."""
+        return self.sent.method
+
+    @property
+    def operation_name(self) -> str:
+        """The operation's name (``OPTIONS`` for a preflight)."""
+        return self.operation.name if self.operation is not None else self.method
+
+    @property
+    def v2_resource(self) -> str:
+        """SigV2's ``/bucket/key`` (decoded): the path, with the bucket when it is in the host."""
+        if self.target.addressing != "path" and self.bucket:
+            return f"/{self.bucket}{self.sent.path}"
+        return self.sent.path
 
     def header(self, name: str) -> str | None:
-        """A header's value (any case), or None."""
-        return self.sent.header(name)
+        """An effective header's values (any case) joined by ``,``, or None."""
+        found = [v for n, v in self.headers if n.lower() == name.lower()]
+        return ",".join(found) if found else None
 
+    def param(self, name: str) -> str | None:
+        """The first value of query parameter ``name`` (exact case), or None."""
+        return self.sent.param(name)
 
-def _invalid_uri() -> S3Error:
-    return S3Error(400, "InvalidURI", "Couldn't parse the specified URI.")
+    def backend_query(self) -> list[tuple[str, str]]:
+        """The query parameters the operation defines, in the order sent (moto sees these)."""
+        if self.operation is None:
+            return []
+        accepted = self.operation.accepted_query
+        return [(name, value) for name, value in self.sent.query if name in accepted]
+
+    def backend_headers(self) -> list[tuple[str, str]]:
+        """The effective headers the operation defines (moto sees these and no others)."""
+        if self.operation is None:
+            return []
+        return [(n, v) for n, v in self.headers if self.operation.accepts_header(n)]
 
 
 def _raw_target(environ: dict[str, Any]) -> tuple[str, str]:
@@ -77,91 +136,75 @@ def _raw_target(environ: dict[str, Any]) -> tuple[str, str]:
     return encoded or "/", environ.get("QUERY_STRING", "")
 
 
-def _headers(environ: dict[str, Any]) -> list[tuple[str, str]]:
+def _environ_headers(environ: dict[str, Any]) -> list[tuple[str, str]]:
+    raw = environ.get(RAW_HEADERS)
+    if raw is not None:
+        return [(str(n), str(v)) for n, v in raw]
     pairs: list[tuple[str, str]] = []
-    total = 0
-    # moto's request handler keeps the spelling of x-amz-meta-* names that contain "_"
-    preserved: dict[str, str] = environ.get(PRESERVED_HEADER_NAMES_ENVIRON_KEY) or {}
     for key, value in environ.items():
-        if key in preserved:
-            name = preserved[key].lower()
-        elif key.startswith("HTTP_"):
-            name = key[5:].replace("_", "-").lower()
-        elif key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-            name = key.replace("_", "-").lower()
-            if not value:
-                continue
-        else:
-            continue
-        if name == "host":
-            continue
-        text = str(value)
-        total += len(name) + len(text) + 4
-        try:
-            decoded = text.encode("latin-1").decode("utf-8")
-        except UnicodeError:
-            shown = text if _PRINTABLE.match(text) else ""
-            raise S3Error(
-                400,
-                "InvalidArgument",
-                "Header value cannot be represented using ISO-8859-1.",
-                (("ArgumentName", name), ("ArgumentValue", shown)),
-            ) from None
-        pairs.append((name, decoded))
-    if total > MAX_HEADER_BYTES:
-        raise S3Error(
-            400,
-            "RequestHeaderSectionTooLarge",
-            "Your request header section exceeds the maximum allowed size.",
-        )
+        if key.startswith("HTTP_"):
+            pairs.append((key[5:].replace("_", "-").lower(), str(value)))
+        elif key in ("CONTENT_TYPE", "CONTENT_LENGTH") and value:
+            pairs.append((key.replace("_", "-").lower(), str(value)))
     return pairs
 
 
-def _service(headers: list[tuple[str, str]]) -> str:
+def read_headers(environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]]]:
+    """``(Host value, the other headers)``: lower-case names, values decoded as UTF-8.
+
+    Raises the catalogue's 400 for a value that is not UTF-8 or a header section over 8 KiB.
+    """
+    pairs: list[tuple[str, str]] = []
+    host: str | None = None
+    total = 0
+    for name, value in _environ_headers(environ):
+        lower = name.strip().lower()
+        total += len(lower) + len(value) + 4
+        try:
+            decoded = value.encode("latin-1").decode("utf-8")
+        except UnicodeError:
+            raise header_not_iso_8859_1(lower, value if _PRINTABLE.match(value) else "") from None
+        if lower == "host":
+            host = decoded if host is None else host
+            continue
+        pairs.append((lower, decoded))
+    if total > MAX_HEADER_BYTES:
+        raise header_section_too_large()
+    if host is None:
+        host = str(environ.get("SERVER_NAME", "localhost"))
+    return host, pairs
+
+
+def _service(headers: list[tuple[str, str]], query: tuple[tuple[str, str], ...]) -> str:
     auth = next((v for n, v in headers if n == "authorization"), "")
     match = _SCOPE_SERVICE.search(auth)
+    if match is None:
+        credential = next((v for n, v in query if n == "X-Amz-Credential"), "")
+        match = _QUERY_SCOPE_SERVICE.match(credential)
     if match and match.group(1).lower() in ("iam", "sts"):
         return match.group(1).lower()
     return "s3"
 
 
-def _bucket_and_key(host: str, path: str) -> tuple[str | None, str | None]:
-    vhost = _VHOST.match(host)
-    if vhost:
-        rest = path.removeprefix("/")
-        return vhost.group("bucket").lower(), rest or None
-    parts = path[1:].split("/", 1) if path.startswith("/") else path.split("/", 1)
-    bucket = parts[0] or None
-    key = parts[1] if len(parts) > 1 and parts[1] else None
-    return bucket, key
+def _content_length(environ: dict[str, Any]) -> int | None:
+    text = environ.get("CONTENT_LENGTH") or None
+    if text is None:
+        return None
+    if not re.fullmatch(r"[0-9]{1,19}", str(text).strip()):
+        raise content_length_invalid(str(text))
+    return int(str(text).strip())
 
 
-def parse_environ(environ: dict[str, Any]) -> IncomingRequest:
-    """The request in ``environ`` as S3 reads it; raises :class:`S3Error` (400) on bad input."""
+def parse_environ(environ: dict[str, Any]) -> S3Request:
+    """The request in ``environ`` as S3 reads it; raises the catalogue's S3Error on bad input."""
     raw_path, raw_query = _raw_target(environ)
-    headers = _headers(environ)
+    host, headers = read_headers(environ)
     try:
         path = percent_decode(raw_path, what="the path")
         query = tuple(parse_query(raw_query))
     except PresignedUrlError as exc:
-        raise _invalid_uri() from exc
-    host = str(environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "localhost"))
-    try:
-        host = host.encode("latin-1").decode("utf-8")
-    except UnicodeError:
-        raise _invalid_uri() from None
-    length_text = environ.get("CONTENT_LENGTH") or None
-    try:
-        content_length = int(length_text) if length_text is not None else None
-    except ValueError:
-        content_length = -1
-    if content_length is not None and content_length < 0:
-        raise S3Error(
-            400,
-            "InvalidArgument",
-            "Content-Length must be a non-negative integer.",
-            (("ArgumentName", "Content-Length"), ("ArgumentValue", str(length_text)[:64])),
-        )
+        raise invalid_uri() from exc
+    content_length = _content_length(environ)
     chunked = "chunked" in str(environ.get("HTTP_TRANSFER_ENCODING", "")).lower()
     sent = SentRequest(
         method=str(environ.get("REQUEST_METHOD", "GET")).upper(),
@@ -170,8 +213,19 @@ def parse_environ(environ: dict[str, Any]) -> IncomingRequest:
         query=query,
         headers=tuple(headers),
     )
-    bucket, key = _bucket_and_key(host, sent.path)
-    virtual = _VHOST.match(host) is not None
-    return IncomingRequest(
-        sent, _service(headers), bucket, key, raw_query, content_length, chunked, virtual
+    service = _service(headers, query)
+    if service != "s3":
+        target = Target("path", None, None)
+        return S3Request(
+            sent, service, target, None, raw_query, content_length, chunked, sent.headers
+        )
+    target = resolve_target(host, sent.path)
+    operation = None
+    if sent.method != "OPTIONS":
+        resource: ResourceType = (
+            "object" if target.key else "bucket" if target.bucket else "service"
+        )
+        operation = decide_operation(sent.method, resource, query, (n for n, _ in headers))
+    return S3Request(
+        sent, service, target, operation, raw_query, content_length, chunked, sent.headers
     )

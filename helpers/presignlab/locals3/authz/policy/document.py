@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ...wire.limits import json_too_deep
 from .conditions import ConditionError, split_operator
 
 __all__ = ["VARIABLES_VERSION", "Policy", "PolicyError", "Statement", "parse_policy"]
@@ -122,7 +123,7 @@ def _conditions(value: Any) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
     return tuple(out)
 
 
-def _statement(raw: Any, resource_policy: bool | None) -> Statement:
+def _statement(raw: Any, resource_policy: bool | None, require_resource: bool) -> Statement:
     if not isinstance(raw, dict):
         raise PolicyError("Invalid policy syntax: a Statement must be an object")
     unknown = sorted(set(raw) - _STATEMENT_FIELDS)
@@ -137,7 +138,7 @@ def _statement(raw: Any, resource_policy: bool | None) -> Statement:
         raise PolicyError("Missing required field Action")
     if ("Resource" in raw) and ("NotResource" in raw):
         raise PolicyError("Invalid policy syntax: both Resource and NotResource")
-    if "Resource" not in raw and "NotResource" not in raw:
+    if require_resource and "Resource" not in raw and "NotResource" not in raw:
         raise PolicyError("Missing required field Resource")
     if ("Principal" in raw) and ("NotPrincipal" in raw):
         raise PolicyError("Invalid principal in policy")
@@ -153,7 +154,9 @@ def _statement(raw: Any, resource_policy: bool | None) -> Statement:
         effect=effect,
         actions=actions,
         not_action="NotAction" in raw,
-        resources=_strings(raw.get("Resource", raw.get("NotResource")), "Resource"),
+        resources=_strings(raw.get("Resource", raw.get("NotResource")), "Resource")
+        if "Resource" in raw or "NotResource" in raw
+        else None,
         not_resource="NotResource" in raw,
         principals=_principals(raw.get("Principal", raw.get("NotPrincipal")))
         if has_principal
@@ -165,10 +168,16 @@ def _statement(raw: Any, resource_policy: bool | None) -> Statement:
 
 
 def parse_policy(
-    document: str | bytes | Mapping[str, Any], *, resource_policy: bool | None = False
+    document: str | bytes | Mapping[str, Any],
+    *,
+    resource_policy: bool | None = False,
+    require_resource: bool = True,
 ) -> Policy:
     """Parse a policy document (JSON text or a decoded dict).
 
+    A document nested deeper than :data:`~presignlab.locals3.wire.limits.MAX_JSON_DEPTH` is
+    refused before it is parsed. ``require_resource=False`` for a role's trust policy (which has
+    no Resource element).
     ``resource_policy=True`` for bucket policies: each statement then needs a Principal or
     NotPrincipal; ``False`` for identity policies, which must have none; ``None`` accepts
     both. Raises :class:`PolicyError`.
@@ -177,6 +186,8 @@ def parse_policy(
         raw: Any = dict(document)
     else:
         text = document.decode("utf-8", "replace") if isinstance(document, bytes) else document
+        if json_too_deep(text):
+            raise PolicyError("Invalid policy syntax.")
         try:
             raw = json.loads(text) if text.lstrip().startswith("{") else None
         except ValueError:
@@ -196,4 +207,6 @@ def parse_policy(
     statements = raw["Statement"] if isinstance(raw["Statement"], list) else [raw["Statement"]]
     if not statements:
         raise PolicyError("Missing required field Statement")
-    return Policy(tuple(_statement(s, resource_policy) for s in statements), version, raw)
+    return Policy(
+        tuple(_statement(s, resource_policy, require_resource) for s in statements), version, raw
+    )

@@ -61,12 +61,13 @@ def _applies(
     )
     if action_hit == statement.not_action:
         return False
-    resource_hit = any(
-        (r := wildcard_regex(p, context, variables=policy.variables)) and r.fullmatch(resource)
-        for p in statement.resources or ()
-    )
-    if resource_hit == statement.not_resource:
-        return False
+    if statement.resources is not None:  # a trust policy's statements name no resource
+        resource_hit = any(
+            (r := wildcard_regex(p, context, variables=policy.variables)) and r.fullmatch(resource)
+            for p in statement.resources
+        )
+        if resource_hit == statement.not_resource:
+            return False
     return all(
         condition_matches(op_name, key, wanted, context, variables=policy.variables)
         for op_name, key, wanted in statement.conditions
