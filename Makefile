@@ -8,8 +8,9 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # make lab's port (make lab PORT=8899); JupyterLab fails rather than pick another when it is taken.
 PORT ?= 8888
+JS_SDK_URLS := tools/js-sdk-urls
 
-.PHONY: lab test bench
+.PHONY: lab test bench js-sdk-urls
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -34,3 +35,6 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(PY) benchmarks/run_all.py
 
+## js-sdk-urls: rewrite the JS SDK presigned-URL fixtures with the SDKs pinned in tools/js-sdk-urls
+js-sdk-urls:
+	cd $(JS_SDK_URLS) && npm ci && node generate.mjs ../../helpers/presignlab/data/js_sdk_urls.json
