@@ -15,10 +15,12 @@ import sys
 import pytest
 
 SERVE = "import sys; from presignlab.cli import main; sys.exit(main(sys.argv[1:]))"
-# Run the rest of the command line with SIGINT ignored, as a background job of a shell would.
-IGNORING_SIGINT = (
-    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
-    "os.execv(sys.executable, [sys.executable, *sys.argv[1:]])"
+# Run the rest of the command line with SIGINT ignored (as a shell's background job would) or at
+# its default, whatever the disposition this test process inherited.
+WITH_SIGINT = (
+    "import os, signal, sys; "
+    "signal.signal(signal.SIGINT, signal.SIG_IGN if sys.argv[1] == 'ignored' else signal.SIG_DFL); "
+    "os.execv(sys.executable, [sys.executable, *sys.argv[2:]])"
 )
 # serve, with a real SIGINT delivered to itself right after the banner's first line.
 CTRL_C_DURING_BANNER = """
@@ -37,9 +39,9 @@ sys.exit(main(sys.argv[1:]))
 
 
 def _start(code: str, *args: str, ignore_sigint: bool = True) -> subprocess.Popen[str]:
-    launcher = ["-c", IGNORING_SIGINT] if ignore_sigint else []
+    sigint = "ignored" if ignore_sigint else "default"
     return subprocess.Popen(
-        [sys.executable, *launcher, "-c", code, "serve", "--port", "0", *args],
+        [sys.executable, "-c", WITH_SIGINT, sigint, "-c", code, "serve", "--port", "0", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
