@@ -6,20 +6,26 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.
 # Jupyter refuses to run as root unless told; only say so when we really are root (CI, containers).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test bench
+# make lab's port (make lab PORT=8899); JupyterLab fails rather than pick another when it is taken.
+PORT ?= 8888
+JS_SDK_URLS := tools/js-sdk-urls
+
+.PHONY: lab test bench js-sdk-urls
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
+# The test extra includes the lab extra, so installing it also satisfies the lab stamp.
 $(VENV)/.installed-%: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[$*]'
-	touch $@
+	touch $@ $(if $(filter test,$*),$(VENV)/.installed-lab)
 
-## lab: JupyterLab on notebooks/ (bound to 127.0.0.1), opening on 00-overview
+## lab: JupyterLab on notebooks/ at 127.0.0.1:$(PORT), opening on 00-overview
+# (LabApp's default_url: JupyterLab overrides ServerApp's with its own /lab)
 lab: $(VENV)/.installed-lab
-	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --notebook-dir=notebooks $(ROOT_FLAG) \
-		--ServerApp.default_url=/lab/tree/00-overview.ipynb
+	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(PORT) --ServerApp.port_retries=0 \
+		--notebook-dir=notebooks $(ROOT_FLAG) --LabApp.default_url=/lab/tree/00-overview.ipynb
 
 ## test: every unit test and every notebook under strict nbval
 test: $(VENV)/.installed-test
@@ -28,3 +34,7 @@ test: $(VENV)/.installed-test
 ## bench: performance side by side with a raw moto server; writes benchmarks/RESULTS.md
 bench: $(VENV)/.installed-test
 	$(PY) benchmarks/run_all.py
+
+## js-sdk-urls: rewrite the JS SDK presigned-URL fixtures with the SDKs pinned in tools/js-sdk-urls
+js-sdk-urls:
+	cd $(JS_SDK_URLS) && npm ci && node generate.mjs ../../helpers/presignlab/data/js_sdk_urls.json

@@ -37,6 +37,7 @@ from .diagnosis import (
 from .errors import (
     AccessDenied,
     ErrorBodyError,
+    FixtureError,
     PresignedUrlError,
     PresignLabError,
     S3RequestError,
@@ -90,6 +91,7 @@ __all__ = [
     "FINDING_CODES",
     "Finding",
     "FindingCode",
+    "FixtureError",
     "LAB_EPOCH",
     "Lab",
     "LocalS3",

@@ -6,6 +6,7 @@ Exception tree::
     ├── PresignedUrlError           a URL that cannot be read as a presigned S3 URL (ValueError)
     ├── ErrorBodyError              text that is not an S3 XML error body (ValueError)
     ├── TargetError                 the notebooks' target (local or aws) is misconfigured
+    ├── FixtureError                a recorded fixture file that cannot be read (ValueError)
     └── S3RequestError              S3 answered a request with an error
         ├── SignatureMismatch       Code SignatureDoesNotMatch
         └── AccessDenied            Code AccessDenied (and AccessControlListNotSupported, ...)
@@ -19,6 +20,7 @@ from __future__ import annotations
 __all__ = [
     "AccessDenied",
     "ErrorBodyError",
+    "FixtureError",
     "PresignLabError",
     "PresignedUrlError",
     "S3RequestError",
@@ -37,6 +39,10 @@ class PresignedUrlError(PresignLabError, ValueError):
 
 class ErrorBodyError(PresignLabError, ValueError):
     """The text is not an S3 XML error body."""
+
+
+class FixtureError(PresignLabError, ValueError):
+    """A recorded fixture file (such as the JS SDK presigned URLs) is malformed."""
 
 
 class TargetError(PresignLabError):

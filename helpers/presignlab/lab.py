@@ -35,6 +35,7 @@ from .errors import TargetError
 from .lab_clock import follow_clock, unfollow_clock
 from .lab_http import Response, send, show_error
 from .lab_resources import Resources, delete_all
+from .sdk_fixtures import SdkPresignedUrl, js_sdk_fixture, js_sdk_fixtures
 
 __all__ = [
     "AWS_ENDPOINT_ENV",
@@ -44,8 +45,11 @@ __all__ = [
     "TARGET_ENV",
     "Lab",
     "Response",
+    "SdkPresignedUrl",
     "Signer",
     "close_lab",
+    "js_sdk_fixture",
+    "js_sdk_fixtures",
     "lab_target",
     "open_lab",
     "send",

@@ -71,39 +71,42 @@ def run_serve(args: argparse.Namespace) -> int:
     api_port = getattr(args, "api_port", None)
     if api_port is None:
         api_port = args.port + 1 if 0 < args.port < 65535 else 0
-    server = LocalS3(host=args.host, port=args.port)
-    stack = None
-    try:
-        server.start()
-        if not getattr(args, "s3_only", False):
-            from ..webapp.stack import Stack
-
-            stack = Stack(host=args.host, api_port=api_port, s3=server).start()
-    except ServerBindError as exc:
-        server.stop()
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
         stop.set()
 
-    previous = signal.signal(signal.SIGTERM, on_signal)
-    print(f"S3 endpoint: {server.endpoint_url}", flush=True)
-    print(
-        f"Root access key id: {server.access_key_id} (secret key: see the documentation)",
-        flush=True,
-    )
-    for line in stack.lines() if stack is not None else []:
-        print(line, flush=True)
-    print("Press Ctrl-C to stop.", flush=True)
+    # Both handlers before anything is printed. A process started in the background inherits an
+    # ignored SIGINT, and Python then installs no KeyboardInterrupt handler: restore it.
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
+    previous_term = signal.signal(signal.SIGTERM, on_signal)
+    server = LocalS3(host=args.host, port=args.port)
+    stack = None
     try:
+        try:
+            server.start()
+            if not getattr(args, "s3_only", False):
+                from ..webapp.stack import Stack
+
+                stack = Stack(host=args.host, api_port=api_port, s3=server).start()
+        except ServerBindError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        print(f"S3 endpoint: {server.endpoint_url}", flush=True)
+        print(
+            f"Root access key id: {server.access_key_id} (secret key: see the documentation)",
+            flush=True,
+        )
+        for line in stack.lines() if stack is not None else []:
+            print(line, flush=True)
+        print("Press Ctrl-C to stop.", flush=True)
         while not stop.wait(0.5):
             pass
     except KeyboardInterrupt:
-        pass
+        pass  # Ctrl-C at any point (starting, printing, serving) stops cleanly
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGTERM, previous_term)
+        signal.signal(signal.SIGINT, previous_int)
         if stack is not None:
             stack.stop()
         server.stop()
