@@ -1,4 +1,5 @@
-# The two set-up commands (see README.md). Each creates .venv from pyproject.toml when missing.
+# The two set-up commands (see README.md), and `make notebooks` for authors. Each creates .venv from
+# pyproject.toml when missing.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -6,7 +7,7 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.
 # Jupyter refuses to run as root unless told; only say so when we really are root (CI, containers).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test bench
+.PHONY: lab test bench notebooks
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +25,16 @@ lab: $(VENV)/.installed-lab
 ## test: every unit test and every notebook under strict nbval
 test: $(VENV)/.installed-test
 	$(PY) -m pytest $(NBVAL) tests notebooks
+
+## notebooks: update each notebook from its jupytext .py twin, then execute it in place
+## (NB=06 for one notebook, NB='06 07' for several; the default is all of them)
+NB ?=
+NB_SOURCES = $(sort $(foreach n,$(or $(NB),*),$(wildcard notebooks/$(n)*.py)))
+notebooks: $(VENV)/.installed-test
+	@test -n "$(NB_SOURCES)" || { echo "no notebook source matches NB='$(NB)' in notebooks/" >&2; exit 2; }
+	$(VENV)/bin/jupytext --update --to ipynb $(NB_SOURCES)
+	PRESIGNLAB_TARGET=local $(VENV)/bin/jupyter nbconvert --config tools/nbconvert_config.py \
+		--to notebook --execute --inplace $(NB_SOURCES:.py=.ipynb)
 
 ## bench: performance side by side with a raw moto server; writes benchmarks/RESULTS.md
 bench: $(VENV)/.installed-test
