@@ -45,8 +45,13 @@
 import base64
 from urllib.parse import quote
 
-from presignlab import SentRequest, parse_presigned_url, presign_v2, presign_v4
-from presignlab import sigv4_canonical_request
+from presignlab import (
+    SentRequest,
+    parse_presigned_url,
+    presign_v2,
+    presign_v4,
+    sigv4_canonical_request,
+)
 from presignlab.examples import EXAMPLE_ACCESS_KEY_ID, EXAMPLE_DATE, EXAMPLE_SECRET_ACCESS_KEY
 
 # %% [markdown]
@@ -55,7 +60,7 @@ from presignlab.examples import EXAMPLE_ACCESS_KEY_ID, EXAMPLE_DATE, EXAMPLE_SEC
 # makes every URL below, and every output, identical from run to run.
 
 # %%
-SIGNER = dict(access_key=EXAMPLE_ACCESS_KEY_ID, secret_key=EXAMPLE_SECRET_ACCESS_KEY)
+SIGNER = {"access_key": EXAMPLE_ACCESS_KEY_ID, "secret_key": EXAMPLE_SECRET_ACCESS_KEY}
 OBJECT_URL = "https://examplebucket.s3.amazonaws.com/uploads/photo.jpg"
 NOW = EXAMPLE_DATE
 NOW
@@ -110,8 +115,15 @@ NOW
 # valid for 600 seconds.
 
 # %%
-url = presign_v4("PUT", OBJECT_URL, region="us-east-1", now=NOW, expires=600,
-                 headers={"Content-Type": "image/jpeg"}, **SIGNER)
+url = presign_v4(
+    "PUT",
+    OBJECT_URL,
+    region="us-east-1",
+    now=NOW,
+    expires=600,
+    headers={"Content-Type": "image/jpeg"},
+    **SIGNER,
+)
 print(url)
 
 # %% [markdown]
@@ -145,8 +157,15 @@ parsed = parse_presigned_url(url)
 # changes after the first upload.
 
 # %%
-again = presign_v4("PUT", OBJECT_URL, region="us-east-1", now=NOW, expires=600,
-                   headers={"Content-Type": "image/jpeg"}, **SIGNER)
+again = presign_v4(
+    "PUT",
+    OBJECT_URL,
+    region="us-east-1",
+    now=NOW,
+    expires=600,
+    headers={"Content-Type": "image/jpeg"},
+    **SIGNER,
+)
 assert again == url
 print("valid from", parsed.signed_at, "until", parsed.expires_at)
 

@@ -45,9 +45,13 @@ from datetime import UTC, datetime
 import boto3
 from botocore.config import Config
 from IPython.display import Markdown
-
-from presignlab import SentRequest, parse_presigned_url, presign_v2, presign_v4
-from presignlab import sigv2_string_to_sign
+from presignlab import (
+    SentRequest,
+    parse_presigned_url,
+    presign_v2,
+    presign_v4,
+    sigv2_string_to_sign,
+)
 from presignlab.examples import EXAMPLE_ACCESS_KEY_ID, EXAMPLE_SECRET_ACCESS_KEY
 
 # %% [markdown]
@@ -55,7 +59,7 @@ from presignlab.examples import EXAMPLE_ACCESS_KEY_ID, EXAMPLE_SECRET_ACCESS_KEY
 # signing instant, so every URL below is the same on every run.
 
 # %%
-SIGNER = dict(access_key=EXAMPLE_ACCESS_KEY_ID, secret_key=EXAMPLE_SECRET_ACCESS_KEY)
+SIGNER = {"access_key": EXAMPLE_ACCESS_KEY_ID, "secret_key": EXAMPLE_SECRET_ACCESS_KEY}
 BUCKET, KEY, REGION = "examplebucket", "uploads/photo.jpg", "eu-west-1"
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
@@ -68,8 +72,12 @@ NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
 # %%
 url = presign_v4(
-    "PUT", f"https://{BUCKET}.s3.{REGION}.amazonaws.com/{KEY}", region=REGION, now=NOW,
-    expires=600, headers={"Content-Type": "image/jpeg", "x-amz-meta-uploaded-by": "alice"},
+    "PUT",
+    f"https://{BUCKET}.s3.{REGION}.amazonaws.com/{KEY}",
+    region=REGION,
+    now=NOW,
+    expires=600,
+    headers={"Content-Type": "image/jpeg", "x-amz-meta-uploaded-by": "alice"},
     **SIGNER,
 )
 print(url)
@@ -99,12 +107,12 @@ parse_presigned_url(url[:-10])
 MEANING = {
     "X-Amz-Algorithm": "The signing algorithm. Always `AWS4-HMAC-SHA256` for SigV4.",
     "X-Amz-Credential": "Access key id / date / region / service / `aws4_request`: who signed, "
-                        "and the scope the signing key was derived for.",
+    "and the scope the signing key was derived for.",
     "X-Amz-Date": "When it was signed (UTC, `YYYYMMDDTHHMMSSZ`). The validity window starts here.",
     "X-Amz-Expires": "Seconds the URL stays valid after X-Amz-Date: 1 to 604800 (one week).",
     "X-Amz-Security-Token": "The session token, present only with temporary credentials.",
     "X-Amz-SignedHeaders": "Lower-case names of the headers that were signed; the request "
-                           "must carry each of them with the signed value.",
+    "must carry each of them with the signed value.",
     "X-Amz-Signature": "64 hex digits: HMAC-SHA256 of the string to sign. Not part of what is signed.",
 }
 
@@ -112,8 +120,10 @@ MEANING = {
 def parameter_table(parsed):
     """A Markdown table: parameter, decoded value, meaning."""
     rows = ["| Parameter | Value | Meaning |", "|---|---|---|"]
-    rows += [f"| `{n}` | `{v}` | {MEANING.get(n, 'Not an authentication parameter.')} |"
-             for n, v in parsed.query]
+    rows += [
+        f"| `{n}` | `{v}` | {MEANING.get(n, 'Not an authentication parameter.')} |"
+        for n, v in parsed.query
+    ]
     return Markdown("\n".join(rows))
 
 
@@ -160,8 +170,12 @@ parsed.required_headers
 
 # %%
 hoisted = presign_v4(
-    "PUT", f"https://{BUCKET}.s3.{REGION}.amazonaws.com/{KEY}?x-amz-server-side-encryption=AES256",
-    region=REGION, now=NOW, expires=600, **SIGNER,
+    "PUT",
+    f"https://{BUCKET}.s3.{REGION}.amazonaws.com/{KEY}?x-amz-server-side-encryption=AES256",
+    region=REGION,
+    now=NOW,
+    expires=600,
+    **SIGNER,
     headers={"Content-Type": "image/jpeg", "x-amz-server-side-encryption": "AES256"},
 )
 h = parse_presigned_url(hoisted)
@@ -184,7 +198,9 @@ STYLES = {
 }
 for style, base in STYLES.items():
     p = parse_presigned_url(presign_v4("PUT", base, region=REGION, now=NOW, **SIGNER))
-    print(f"{style:18} addressing={p.addressing:7} host={p.host:36} bucket={p.bucket} path={p.path}")
+    print(
+        f"{style:18} addressing={p.addressing:7} host={p.host:36} bucket={p.bucket} path={p.path}"
+    )
 
 # %% [markdown]
 # Both the host and the path are signed: the host as the `host` header, the path as the
@@ -194,8 +210,10 @@ for style, base in STYLES.items():
 # was signed.
 
 # %%
-signatures = {style: parse_presigned_url(presign_v4("PUT", base, region=REGION, now=NOW, **SIGNER)).signature
-              for style, base in STYLES.items()}
+signatures = {
+    style: parse_presigned_url(presign_v4("PUT", base, region=REGION, now=NOW, **SIGNER)).signature
+    for style, base in STYLES.items()
+}
 assert len(set(signatures.values())) == 3
 
 # %% [markdown]
@@ -214,14 +232,17 @@ assert len(set(signatures.values())) == 3
 
 # %%
 session = boto3.session.Session(
-    aws_access_key_id=EXAMPLE_ACCESS_KEY_ID, aws_secret_access_key=EXAMPLE_SECRET_ACCESS_KEY,
+    aws_access_key_id=EXAMPLE_ACCESS_KEY_ID,
+    aws_secret_access_key=EXAMPLE_SECRET_ACCESS_KEY,
 )
 
 
 def boto3_presign(region, config=None, **params):
     client = session.client("s3", region_name=region, config=config)
     return client.generate_presigned_url(
-        "put_object", Params={"Bucket": BUCKET, "Key": KEY, **params}, ExpiresIn=600,
+        "put_object",
+        Params={"Bucket": BUCKET, "Key": KEY, **params},
+        ExpiresIn=600,
     )
 
 
@@ -250,8 +271,10 @@ print("\n".join(lines))
 # header, while the SigV2 URL drops it without a word.
 
 # %%
-params = dict(ContentType="image/jpeg", IfNoneMatch="*")
-sigv4_url = parse_presigned_url(boto3_presign("us-east-1", Config(signature_version="s3v4"), **params))
+params = {"ContentType": "image/jpeg", "IfNoneMatch": "*"}
+sigv4_url = parse_presigned_url(
+    boto3_presign("us-east-1", Config(signature_version="s3v4"), **params)
+)
 sigv2_url = parse_presigned_url(boto3_presign("us-east-1", **params))
 print("SigV4 signed headers:", sigv4_url.signed_headers)
 print("SigV2 query names:   ", [n for n, _ in sigv2_url.query])
@@ -266,17 +289,27 @@ print("SigV2 query names:   ", [n for n, _ in sigv2_url.query])
 # so Amazon S3 accepts both with one signature.
 
 # %%
-v2 = presign_v2("PUT", f"https://s3.amazonaws.com/{BUCKET}/{KEY}", expires_at=NOW,
-                headers={"Content-Type": "image/jpeg"}, **SIGNER)
+v2 = presign_v2(
+    "PUT",
+    f"https://s3.amazonaws.com/{BUCKET}/{KEY}",
+    expires_at=NOW,
+    headers={"Content-Type": "image/jpeg"},
+    **SIGNER,
+)
 plain = SentRequest.to_url(v2, "PUT", {"Content-Type": "image/jpeg"})
 print(sigv2_string_to_sign(plain, f"/{BUCKET}/{KEY}", "1714564800"))
 
 # %%
-extra = {"Content-Type": "image/jpeg", "If-None-Match": "*", "Content-Encoding": "gzip",
-         "Range": "bytes=0-9"}
+extra = {
+    "Content-Type": "image/jpeg",
+    "If-None-Match": "*",
+    "Content-Encoding": "gzip",
+    "Range": "bytes=0-9",
+}
 changed = SentRequest.to_url(v2, "PUT", extra)
-assert sigv2_string_to_sign(changed, f"/{BUCKET}/{KEY}", "1714564800") == \
-    sigv2_string_to_sign(plain, f"/{BUCKET}/{KEY}", "1714564800")
+assert sigv2_string_to_sign(changed, f"/{BUCKET}/{KEY}", "1714564800") == sigv2_string_to_sign(
+    plain, f"/{BUCKET}/{KEY}", "1714564800"
+)
 
 # %% [markdown]
 # Under SigV4, every header listed in `X-Amz-SignedHeaders` is part of the canonical

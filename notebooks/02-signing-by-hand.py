@@ -46,15 +46,28 @@ from urllib.parse import quote, urlsplit
 
 import boto3
 from botocore.config import Config
-
 from presignlab import (
-    canonical_headers, canonical_query_string, canonical_request, canonical_uri,
-    credential_scope, parse_presigned_url, payload_hash, presign_v4, signature,
-    signed_headers, signing_key, string_to_sign,
+    canonical_headers,
+    canonical_query_string,
+    canonical_request,
+    canonical_uri,
+    credential_scope,
+    parse_presigned_url,
+    payload_hash,
+    presign_v4,
+    signature,
+    signed_headers,
+    signing_key,
+    string_to_sign,
 )
 from presignlab.examples import (
-    EXAMPLE_ACCESS_KEY_ID, EXAMPLE_BUCKET, EXAMPLE_DATE, EXAMPLE_EXPIRES, EXAMPLE_KEY,
-    EXAMPLE_REGION, EXAMPLE_SECRET_ACCESS_KEY,
+    EXAMPLE_ACCESS_KEY_ID,
+    EXAMPLE_BUCKET,
+    EXAMPLE_DATE,
+    EXAMPLE_EXPIRES,
+    EXAMPLE_KEY,
+    EXAMPLE_REGION,
+    EXAMPLE_SECRET_ACCESS_KEY,
 )
 
 # %% [markdown]
@@ -175,8 +188,12 @@ sig
 
 # %%
 url = presign_v4(
-    "GET", f"https://{HOST}/{EXAMPLE_KEY}", access_key=EXAMPLE_ACCESS_KEY_ID,
-    secret_key=EXAMPLE_SECRET_ACCESS_KEY, region=EXAMPLE_REGION, now=EXAMPLE_DATE,
+    "GET",
+    f"https://{HOST}/{EXAMPLE_KEY}",
+    access_key=EXAMPLE_ACCESS_KEY_ID,
+    secret_key=EXAMPLE_SECRET_ACCESS_KEY,
+    region=EXAMPLE_REGION,
+    now=EXAMPLE_DATE,
     expires=EXAMPLE_EXPIRES,
 )
 assert url.endswith(f"&X-Amz-Signature={PUBLISHED_SIGNATURE}")
@@ -199,13 +216,15 @@ print(url)
 FROZEN = patch("botocore.auth.get_current_datetime", return_value=datetime(2013, 5, 24))
 
 client = boto3.session.Session(
-    aws_access_key_id=EXAMPLE_ACCESS_KEY_ID, aws_secret_access_key=EXAMPLE_SECRET_ACCESS_KEY,
+    aws_access_key_id=EXAMPLE_ACCESS_KEY_ID,
+    aws_secret_access_key=EXAMPLE_SECRET_ACCESS_KEY,
 ).client("s3", region_name=EXAMPLE_REGION, config=Config(signature_version="s3v4"))
 
 # %%
 with FROZEN, patch("botocore.auth.logger") as log:
     botocore_url = client.generate_presigned_url(
-        "get_object", Params={"Bucket": EXAMPLE_BUCKET, "Key": EXAMPLE_KEY},
+        "get_object",
+        Params={"Bucket": EXAMPLE_BUCKET, "Key": EXAMPLE_KEY},
         ExpiresIn=EXAMPLE_EXPIRES,
     )
 steps = {c.args[0].split(":")[0]: c.args[1] for c in log.debug.call_args_list if len(c.args) == 2}
@@ -228,13 +247,19 @@ assert botocore_url == url
 # %%
 with FROZEN:
     botocore_put = client.generate_presigned_url(
-        "put_object", ExpiresIn=600,
+        "put_object",
+        ExpiresIn=600,
         Params={"Bucket": EXAMPLE_BUCKET, "Key": "uploads/photo.jpg", "ContentType": "image/jpeg"},
     )
 ours_put = presign_v4(
-    "PUT", f"https://{HOST}/uploads/photo.jpg", access_key=EXAMPLE_ACCESS_KEY_ID,
-    secret_key=EXAMPLE_SECRET_ACCESS_KEY, region=EXAMPLE_REGION, now=EXAMPLE_DATE,
-    expires=600, headers={"Content-Type": "image/jpeg"},
+    "PUT",
+    f"https://{HOST}/uploads/photo.jpg",
+    access_key=EXAMPLE_ACCESS_KEY_ID,
+    secret_key=EXAMPLE_SECRET_ACCESS_KEY,
+    region=EXAMPLE_REGION,
+    now=EXAMPLE_DATE,
+    expires=600,
+    headers={"Content-Type": "image/jpeg"},
 )
 assert ours_put == botocore_put
 print(parse_presigned_url(ours_put).signed_headers)
@@ -257,11 +282,18 @@ print(canonical_uri("/" + KEY))
 # %%
 with FROZEN:
     botocore_key = client.generate_presigned_url(
-        "put_object", Params={"Bucket": EXAMPLE_BUCKET, "Key": KEY}, ExpiresIn=600,
+        "put_object",
+        Params={"Bucket": EXAMPLE_BUCKET, "Key": KEY},
+        ExpiresIn=600,
     )
 ours_key = presign_v4(
-    "PUT", f"https://{HOST}{canonical_uri('/' + KEY)}", access_key=EXAMPLE_ACCESS_KEY_ID,
-    secret_key=EXAMPLE_SECRET_ACCESS_KEY, region=EXAMPLE_REGION, now=EXAMPLE_DATE, expires=600,
+    "PUT",
+    f"https://{HOST}{canonical_uri('/' + KEY)}",
+    access_key=EXAMPLE_ACCESS_KEY_ID,
+    secret_key=EXAMPLE_SECRET_ACCESS_KEY,
+    region=EXAMPLE_REGION,
+    now=EXAMPLE_DATE,
+    expires=600,
 )
 assert ours_key == botocore_key
 print(urlsplit(botocore_key).path)
@@ -274,7 +306,9 @@ print(urlsplit(botocore_key).path)
 # %%
 with FROZEN:
     double = client.generate_presigned_url(
-        "put_object", Params={"Bucket": EXAMPLE_BUCKET, "Key": quote(KEY)}, ExpiresIn=600,
+        "put_object",
+        Params={"Bucket": EXAMPLE_BUCKET, "Key": quote(KEY)},
+        ExpiresIn=600,
     )
 print(urlsplit(double).path)
 print("key S3 would store:", parse_presigned_url(double).key)

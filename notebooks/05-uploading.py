@@ -51,13 +51,12 @@ from pathlib import Path
 
 import requests
 from IPython.display import Markdown
-from tqdm import tqdm
-from urllib3 import encode_multipart_formdata
-
 from presignlab import parse_presigned_url
 from presignlab.diagnosis import diagnose
 from presignlab.examples import EXAMPLE_SECRET_ACCESS_KEY
 from presignlab.lab import open_lab, send, show_error
+from tqdm import tqdm
+from urllib3 import encode_multipart_formdata
 
 # %% [markdown]
 # `open_lab` starts the strict local S3 (or connects to real AWS when
@@ -81,9 +80,14 @@ print(lab.target, bucket)
 # %%
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 url = lab.s3.generate_presigned_url(
-    "put_object", ExpiresIn=300,
-    Params={"Bucket": bucket, "Key": "photos/cat.png",
-            "ContentType": "image/png", "Metadata": {"owner": "alice"}},
+    "put_object",
+    ExpiresIn=300,
+    Params={
+        "Bucket": bucket,
+        "Key": "photos/cat.png",
+        "ContentType": "image/png",
+        "Metadata": {"owner": "alice"},
+    },
 )
 parse_presigned_url(url).signed_headers
 
@@ -97,8 +101,10 @@ parse_presigned_url(url).signed_headers
 SIGNED_VALUES = {"content-type": "image/png", "x-amz-meta-owner": "alice"}
 headers = {name: SIGNED_VALUES[name] for name in parse_presigned_url(url).required_headers}
 
-Markdown("| Header the client sends | Value |\n|---|---|\n"
-         + "\n".join(f"| `{name}` | `{value}` |" for name, value in headers.items()))
+Markdown(
+    "| Header the client sends | Value |\n|---|---|\n"
+    + "\n".join(f"| `{name}` | `{value}` |" for name, value in headers.items())
+)
 
 # %% [markdown]
 # With those headers, `requests.put` uploads the bytes. Amazon S3 answers `200 OK` with
@@ -132,8 +138,14 @@ print(missing.status, missing.code)
 
 # %%
 if lab.local_only("diagnosing with the signer's secret key"):
-    found = diagnose(url, "PUT", {"x-amz-meta-owner": "alice"}, secret_key=EXAMPLE_SECRET_ACCESS_KEY,
-                     error_xml=missing.body, now=lab.clock.now()).findings[0]
+    found = diagnose(
+        url,
+        "PUT",
+        {"x-amz-meta-owner": "alice"},
+        secret_key=EXAMPLE_SECRET_ACCESS_KEY,
+        error_xml=missing.body,
+        now=lab.clock.now(),
+    ).findings[0]
     assert found.code == "signed-header-missing"
     print(found.code, found.message, sep="\n")
 
@@ -161,7 +173,9 @@ assert extra.code == "AccessDenied" and extra.error.get("HeadersNotSigned") == "
 SIZE = 16 * 1024 * 1024
 workdir = tempfile.TemporaryDirectory(prefix="presignlab-05-")
 big_file = Path(workdir.name) / "video.bin"
-big_file.write_bytes(b"".join(hashlib.sha256(n.to_bytes(4, "big")).digest() for n in range(SIZE // 32)))
+big_file.write_bytes(
+    b"".join(hashlib.sha256(n.to_bytes(4, "big")).digest() for n in range(SIZE // 32))
+)
 file_sha256 = hashlib.sha256(big_file.read_bytes()).hexdigest()
 print(big_file.stat().st_size, file_sha256[:16])
 
@@ -170,6 +184,7 @@ print(big_file.stat().st_size, file_sha256[:16])
 # To see progress, wrap the file in an object whose `read` reports how many bytes have
 # gone out. Its `__len__` matters too: from it `requests` learns the size and sends a
 # `Content-Length` header, which Amazon S3 expects on every `PUT`.
+
 
 # %%
 class ProgressFile:
@@ -195,6 +210,7 @@ class ProgressFile:
 # a live bar works too: `bar = tqdm(total=size, unit="B", unit_scale=True)` with the report
 # function `lambda done: bar.update(done - bar.n)`.
 
+
 # %%
 def quarter_bar(total):
     """A report function that prints a bar each time another quarter of `total` is sent."""
@@ -203,9 +219,17 @@ def quarter_bar(total):
     def report(done):
         while 4 * done // total > quarters[0]:
             quarters[0] += 1
-            print(tqdm.format_meter(
-                quarters[0] * total // 4, total, 0, unit_scale=True, unit_divisor=1024,
-                bar_format="{percentage:3.0f}% |{bar:20}| {n_fmt}iB of {total_fmt}iB"))
+            print(
+                tqdm.format_meter(
+                    quarters[0] * total // 4,
+                    total,
+                    0,
+                    unit_scale=True,
+                    unit_divisor=1024,
+                    bar_format="{percentage:3.0f}% |{bar:20}| {n_fmt}iB of {total_fmt}iB",
+                )
+            )
+
     return report
 
 
@@ -214,7 +238,8 @@ def quarter_bar(total):
 
 # %%
 big_url = lab.s3.generate_presigned_url(
-    "put_object", Params={"Bucket": bucket, "Key": "videos/video.bin"}, ExpiresIn=300)
+    "put_object", Params={"Bucket": bucket, "Key": "videos/video.bin"}, ExpiresIn=300
+)
 with big_file.open("rb") as f:
     r = requests.put(big_url, data=ProgressFile(f, SIZE, quarter_bar(SIZE)))
 r.status_code, r.request.headers["Content-Length"]
@@ -240,9 +265,14 @@ len(stored)
 
 # %%
 post = lab.s3.generate_presigned_post(
-    bucket, "photos/dog.png", ExpiresIn=300,
+    bucket,
+    "photos/dog.png",
+    ExpiresIn=300,
     Fields={"Content-Type": "image/png"},
-    Conditions=[["starts-with", "$Content-Type", "image/"], ["content-length-range", 1, 1024 * 1024]],
+    Conditions=[
+        ["starts-with", "$Content-Type", "image/"],
+        ["content-length-range", 1, 1024 * 1024],
+    ],
 )
 sorted(post["fields"])
 
@@ -264,14 +294,23 @@ for condition in policy["conditions"]:
 # The helper below builds the form with `requests` and sends it; the last line shows the
 # order of the parts.
 
+
 # %%
 def post_file(post, content, content_type="image/png"):
-    form = requests.Request("POST", post["url"], data=post["fields"],
-                            files={"file": ("upload.png", content, content_type)}).prepare()
-    return send("POST", post["url"], data=form.body, headers={"Content-Type": form.headers["Content-Type"]})
+    form = requests.Request(
+        "POST",
+        post["url"],
+        data=post["fields"],
+        files={"file": ("upload.png", content, content_type)},
+    ).prepare()
+    return send(
+        "POST", post["url"], data=form.body, headers={"Content-Type": form.headers["Content-Type"]}
+    )
 
 
-form = requests.Request("POST", post["url"], data=post["fields"], files={"file": ("upload.png", PNG)}).prepare()
+form = requests.Request(
+    "POST", post["url"], data=post["fields"], files={"file": ("upload.png", PNG)}
+).prepare()
 re.findall(rb'; name="([^"]+)"', form.body)
 
 # %% [markdown]
@@ -289,7 +328,9 @@ ok.status, lab.s3.head_object(Bucket=bucket, Key="photos/dog.png")["ContentType"
 # keeps the parts in the order given, so it can put the file first:
 
 # %%
-body, form_type = encode_multipart_formdata([("file", ("upload.png", PNG, "image/png")), *post["fields"].items()])
+body, form_type = encode_multipart_formdata(
+    [("file", ("upload.png", PNG, "image/png")), *post["fields"].items()]
+)
 file_first = send("POST", post["url"], data=body, headers={"Content-Type": form_type})
 show_error(file_first)
 assert file_first.status == 400 and file_first.code == "InvalidArgument"
@@ -333,8 +374,14 @@ part_count
 # %%
 part_urls = [
     lab.s3.generate_presigned_url(
-        "upload_part", ExpiresIn=900,
-        Params={"Bucket": bucket, "Key": "videos/multipart.bin", "UploadId": upload_id, "PartNumber": n},
+        "upload_part",
+        ExpiresIn=900,
+        Params={
+            "Bucket": bucket,
+            "Key": "videos/multipart.bin",
+            "UploadId": upload_id,
+            "PartNumber": n,
+        },
     )
     for n in range(1, part_count + 1)
 ]
@@ -371,7 +418,8 @@ with big_file.open("rb") as f:
 
 # %%
 done = lab.s3.complete_multipart_upload(
-    Bucket=bucket, Key="videos/multipart.bin", UploadId=upload_id, MultipartUpload={"Parts": parts})
+    Bucket=bucket, Key="videos/multipart.bin", UploadId=upload_id, MultipartUpload={"Parts": parts}
+)
 part_md5s = b"".join(bytes.fromhex(p["ETag"].strip('"')) for p in parts)
 assert done["ETag"] == f'"{hashlib.md5(part_md5s).hexdigest()}-{part_count}"'
 done["ETag"]

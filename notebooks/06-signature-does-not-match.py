@@ -53,11 +53,13 @@ from textwrap import indent
 import boto3
 from botocore.config import Config
 from IPython.display import HTML
-
 from presignlab import SentRequest, parse_presigned_url, sigv2_string_to_sign
 from presignlab.diagnosis import (
-    actual_canonical_request, compare_canonical_requests, compare_sigv2_strings_to_sign,
-    diagnose, expected_canonical_request,
+    actual_canonical_request,
+    compare_canonical_requests,
+    compare_sigv2_strings_to_sign,
+    diagnose,
+    expected_canonical_request,
 )
 from presignlab.examples import EXAMPLE_ACCESS_KEY_ID, EXAMPLE_SECRET_ACCESS_KEY
 from presignlab.lab import open_lab, send
@@ -104,7 +106,9 @@ def shown(url):
 
 # %%
 upload_url = lab.s3.generate_presigned_url(
-    "put_object", Params={"Bucket": bucket, "Key": "notes/hello.txt"}, ExpiresIn=600,
+    "put_object",
+    Params={"Bucket": bucket, "Key": "notes/hello.txt"},
+    ExpiresIn=600,
 )
 print(shown(upload_url))
 assert send("PUT", upload_url, data=BODY).status == 200
@@ -158,8 +162,9 @@ def attempt(method, url, headers=None):
 
 def top_finding(name, url, method, headers, response):
     """Diagnose the request as sent (with S3's error body and the secret key)."""
-    result = diagnose(url, method, headers or {}, secret_key=SECRET_KEY,
-                      error_xml=response.body, now=NOW)
+    result = diagnose(
+        url, method, headers or {}, secret_key=SECRET_KEY, error_xml=response.body, now=NOW
+    )
     top = result.findings[0]
     print(f"[{top.code}] {top.message}")
     print("fix:", top.fix)
@@ -177,7 +182,8 @@ def top_finding(name, url, method, headers, response):
 
 # %%
 png_url = lab.s3.generate_presigned_url(
-    "put_object", Params={"Bucket": bucket, "Key": "photos/cat.png", "ContentType": "image/png"},
+    "put_object",
+    Params={"Bucket": bucket, "Key": "photos/cat.png", "ContentType": "image/png"},
     ExpiresIn=600,
 )
 octet = {"Content-Type": "application/octet-stream"}
@@ -222,7 +228,8 @@ response = attempt("GET", upload_url)
 
 # %%
 compare_canonical_requests(
-    expected_canonical_request(upload_url, "PUT"), response.error.canonical_request,
+    expected_canonical_request(upload_url, "PUT"),
+    response.error.canonical_request,
 )
 
 # %%
@@ -234,7 +241,9 @@ assert response.code == "SignatureDoesNotMatch" and result.codes[0] == "method-m
 
 # %%
 download_url = lab.s3.generate_presigned_url(
-    "get_object", Params={"Bucket": bucket, "Key": "notes/hello.txt"}, ExpiresIn=600,
+    "get_object",
+    Params={"Bucket": bucket, "Key": "notes/hello.txt"},
+    ExpiresIn=600,
 )
 fixed = send("GET", download_url)
 assert fixed.status == 200 and fixed.body == BODY
@@ -249,7 +258,8 @@ fixed.body
 
 # %%
 meta_url = lab.s3.generate_presigned_url(
-    "put_object", Params={"Bucket": bucket, "Key": "notes/owned.txt", "Metadata": {"owner": "alice"}},
+    "put_object",
+    Params={"Bucket": bucket, "Key": "notes/owned.txt", "Metadata": {"owner": "alice"}},
     ExpiresIn=600,
 )
 print(parse_presigned_url(meta_url).signed_headers)
@@ -336,7 +346,8 @@ response = attempt("PUT", longer)
 
 # %%
 compare_canonical_requests(
-    expected_canonical_request(upload_url, "PUT"), response.error.canonical_request,
+    expected_canonical_request(upload_url, "PUT"),
+    response.error.canonical_request,
 )
 
 # %%
@@ -362,7 +373,9 @@ assert response.code == "SignatureDoesNotMatch" and result.codes[0] == "query-ta
 
 # %%
 hour_url = lab.s3.generate_presigned_url(
-    "put_object", Params={"Bucket": bucket, "Key": "notes/hello.txt"}, ExpiresIn=3600,
+    "put_object",
+    Params={"Bucket": bucket, "Key": "notes/hello.txt"},
+    ExpiresIn=3600,
 )
 assert send("PUT", hour_url, data=BODY).status == 200
 parse_presigned_url(hour_url).expires_in
@@ -377,14 +390,17 @@ parse_presigned_url(hour_url).expires_in
 
 # %%
 space_url = lab.s3.generate_presigned_url(
-    "put_object", Params={"Bucket": bucket, "Key": "photos/my cat.png"}, ExpiresIn=600,
+    "put_object",
+    Params={"Bucket": bucket, "Key": "photos/my cat.png"},
+    ExpiresIn=600,
 )
 plus_url = space_url.replace("%20", "+")
 response = attempt("PUT", plus_url)
 
 # %%
 compare_canonical_requests(
-    expected_canonical_request(space_url, "PUT"), response.error.canonical_request,
+    expected_canonical_request(space_url, "PUT"),
+    response.error.canonical_request,
 )
 
 # %%
@@ -412,7 +428,8 @@ response = attempt("PUT", upload_url, proxied)
 
 # %%
 compare_canonical_requests(
-    expected_canonical_request(upload_url, "PUT"), response.error.canonical_request,
+    expected_canonical_request(upload_url, "PUT"),
+    response.error.canonical_request,
 )
 
 # %%
@@ -435,11 +452,15 @@ assert send("PUT", upload_url, data=BODY).status == 200
 
 # %%
 stale_signer = lab.client(
-    "s3", aws_access_key_id=ACCESS_KEY_ID, aws_session_token=TOKEN,
+    "s3",
+    aws_access_key_id=ACCESS_KEY_ID,
+    aws_session_token=TOKEN,
     aws_secret_access_key="a-rotated-secret-that-no-longer-matches",
 )
 stale_url = stale_signer.generate_presigned_url(
-    "put_object", Params={"Bucket": bucket, "Key": "notes/hello.txt"}, ExpiresIn=600,
+    "put_object",
+    Params={"Bucket": bucket, "Key": "notes/hello.txt"},
+    ExpiresIn=600,
 )
 response = attempt("PUT", stale_url)
 
@@ -449,7 +470,8 @@ response = attempt("PUT", stale_url)
 
 # %%
 comparison = compare_canonical_requests(
-    expected_canonical_request(stale_url, "PUT"), response.error.canonical_request,
+    expected_canonical_request(stale_url, "PUT"),
+    response.error.canonical_request,
 )
 assert comparison.matches
 comparison
@@ -480,7 +502,9 @@ assert send("PUT", upload_url, data=BODY).status == 200
 
 # %%
 eu_url = lab.s3.generate_presigned_url(
-    "put_object", Params={"Bucket": eu_bucket, "Key": "notes/hello.txt"}, ExpiresIn=600,
+    "put_object",
+    Params={"Bucket": eu_bucket, "Key": "notes/hello.txt"},
+    ExpiresIn=600,
 )
 print("signed for:", parse_presigned_url(eu_url).region)
 response = attempt("PUT", eu_url)
@@ -496,7 +520,9 @@ assert response.error.get("Region") == "eu-west-1" and result.codes[0] == "regio
 # %%
 eu_client = lab.client("s3", region_name="eu-west-1")
 eu_fixed_url = eu_client.generate_presigned_url(
-    "put_object", Params={"Bucket": eu_bucket, "Key": "notes/hello.txt"}, ExpiresIn=600,
+    "put_object",
+    Params={"Bucket": eu_bucket, "Key": "notes/hello.txt"},
+    ExpiresIn=600,
 )
 assert send("PUT", eu_fixed_url, data=BODY).status == 200
 parse_presigned_url(eu_fixed_url).region
@@ -514,7 +540,8 @@ parse_presigned_url(eu_fixed_url).region
 # %%
 legacy = lab.client("s3", config=Config(signature_version="s3"))
 v2_url = legacy.generate_presigned_url(
-    "put_object", Params={"Bucket": bucket, "Key": "legacy/cat.png", "ContentType": "image/png"},
+    "put_object",
+    Params={"Bucket": bucket, "Key": "legacy/cat.png", "ContentType": "image/png"},
     ExpiresIn=600,
 )
 text_plain = {"Content-Type": "text/plain"}
@@ -526,7 +553,9 @@ response = attempt("PUT", v2_url, text_plain)
 # %%
 v2 = parse_presigned_url(v2_url)
 signed_v2 = sigv2_string_to_sign(
-    SentRequest.to_url(v2_url, "PUT", {"Content-Type": "image/png"}), v2.path, v2.param("Expires"),
+    SentRequest.to_url(v2_url, "PUT", {"Content-Type": "image/png"}),
+    v2.path,
+    v2.param("Expires"),
 )
 compare_sigv2_strings_to_sign(signed_v2, response.error.string_to_sign)
 
@@ -549,7 +578,8 @@ diagnose(v2_url, "PUT", {"Content-Type": "image/png"}, secret_key=SECRET_KEY, no
 
 # %%
 v4_url = lab.s3.generate_presigned_url(
-    "put_object", Params={"Bucket": bucket, "Key": "legacy/cat.png", "ContentType": "image/png"},
+    "put_object",
+    Params={"Bucket": bucket, "Key": "legacy/cat.png", "ContentType": "image/png"},
     ExpiresIn=600,
 )
 assert send("PUT", v4_url, headers={"Content-Type": "image/png"}, data=BODY).status == 200
@@ -566,14 +596,24 @@ rows = "".join(
     f"<td style='text-align:left'><code>{code}</code></td></tr>"
     for name, (answer, code) in RESULTS.items()
 )
-HTML("<table><thead><tr><th>break</th><th>S3 answered</th><th>top finding</th></tr></thead>"
-     f"<tbody>{rows}</tbody></table>")
+HTML(
+    "<table><thead><tr><th>break</th><th>S3 answered</th><th>top finding</th></tr></thead>"
+    f"<tbody>{rows}</tbody></table>"
+)
 
 # %%
 assert [code for _, code in RESULTS.values()] == [
-    "signed-header-value-mismatch", "method-mismatch", "signed-header-missing",
-    "unsigned-amz-header", "query-tampered", "query-tampered", "path-mismatch",
-    "host-mismatch", "wrong-secret-key", "region-mismatch", "signed-header-value-mismatch",
+    "signed-header-value-mismatch",
+    "method-mismatch",
+    "signed-header-missing",
+    "unsigned-amz-header",
+    "query-tampered",
+    "query-tampered",
+    "path-mismatch",
+    "host-mismatch",
+    "wrong-secret-key",
+    "region-mismatch",
+    "signed-header-value-mismatch",
 ]
 
 # %% [markdown]

@@ -58,11 +58,10 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from IPython.display import Markdown
-from urllib3 import encode_multipart_formdata
-
 from presignlab import parse_presigned_url, presign_v4
 from presignlab.diagnosis import diagnose
 from presignlab.lab import open_lab, send, show_error
+from urllib3 import encode_multipart_formdata
 
 # %% [markdown]
 # ## The lab: a bucket and a least-privilege signer
@@ -83,12 +82,20 @@ print(lab.target, BUCKET, lab.clock.now() if lab.clock else "real time")
 # identity a signing service (for example a Lambda function) should use. Its secret key
 # stays inside the `Signer` object and is never printed.
 
+
 # %%
 def put_only(prefix):
-    return {"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow", "Action": "s3:PutObject",
-        "Resource": f"arn:aws:s3:::{BUCKET}/{prefix}*",
-    }]}
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "s3:PutObject",
+                "Resource": f"arn:aws:s3:::{BUCKET}/{prefix}*",
+            }
+        ],
+    }
+
 
 signer = lab.create_signer("uploader", put_only("uploads/"))
 uploader = signer.client("s3")
@@ -101,9 +108,12 @@ print(signer.user_name)
 # %%
 BODY = b"hello, presigned world"
 
+
 def presign_put(client, key, expires=300, **params):
     return client.generate_presigned_url(
-        "put_object", Params={"Bucket": BUCKET, "Key": key, **params}, ExpiresIn=expires)
+        "put_object", Params={"Bucket": BUCKET, "Key": key, **params}, ExpiresIn=expires
+    )
+
 
 def now():
     return lab.clock.now() if lab.clock else datetime.now(UTC)
@@ -118,13 +128,16 @@ def now():
 # %%
 CASES = []
 
+
 def expect(response, status, code, message):
     show_error(response)
     assert (response.status, response.code, response.error.message) == (status, code, message)
 
+
 def top_finding(case, url, response, method="PUT", headers=None):
-    found = diagnose(url, method=method, headers=headers or {}, error_xml=response.body,
-                     now=now()).findings[0]
+    found = diagnose(
+        url, method=method, headers=headers or {}, error_xml=response.body, now=now()
+    ).findings[0]
     CASES.append((case, response.status, response.code, found.code))
     print(f"{found.code}\nfix: {found.fix}")
     return found.code
@@ -187,9 +200,15 @@ assert send("PUT", fresh, data=BODY).status == 200
 
 # %%
 object_url = presign_put(uploader, "uploads/early.txt").split("?")[0]
-early = presign_v4("PUT", object_url, access_key=signer.access_key_id,
-                   secret_key=signer.secret_access_key, region=lab.region,
-                   now=now() + timedelta(minutes=20), expires=300)
+early = presign_v4(
+    "PUT",
+    object_url,
+    access_key=signer.access_key_id,
+    secret_key=signer.secret_access_key,
+    region=lab.region,
+    now=now() + timedelta(minutes=20),
+    expires=300,
+)
 not_yet = send("PUT", early, data=BODY)
 expect(not_yet, 403, "AccessDenied", "Request is not yet valid")
 signed_at = parse_presigned_url(early).signed_at
@@ -203,9 +222,15 @@ assert top_finding("Not yet valid", early, not_yet) == "not-yet-valid"
 # request succeeds:
 
 # %%
-on_time = presign_v4("PUT", object_url, access_key=signer.access_key_id,
-                     secret_key=signer.secret_access_key, region=lab.region,
-                     now=now(), expires=300)
+on_time = presign_v4(
+    "PUT",
+    object_url,
+    access_key=signer.access_key_id,
+    secret_key=signer.secret_access_key,
+    region=lab.region,
+    now=now(),
+    expires=300,
+)
 assert send("PUT", on_time, data=BODY).status == 200
 
 # %% [markdown]
@@ -219,9 +244,13 @@ assert send("PUT", on_time, data=BODY).status == 200
 # %%
 too_long = presign_put(uploader, "uploads/forever.txt", expires=604801)
 refused = send("PUT", too_long, data=BODY)
-expect(refused, 400, "AuthorizationQueryParametersError",
-       "X-Amz-Expires must be less than a week (in seconds); that is, "
-       "the given X-Amz-Expires must be less than 604800 seconds")
+expect(
+    refused,
+    400,
+    "AuthorizationQueryParametersError",
+    "X-Amz-Expires must be less than a week (in seconds); that is, "
+    "the given X-Amz-Expires must be less than 604800 seconds",
+)
 
 # %%
 assert top_finding("Expiry over a week", too_long, refused) == "expires-too-long"
@@ -251,11 +280,15 @@ assert send("PUT", week, data=BODY).status == 200
 
 # %%
 role_arn = lab.create_role("signing-lambda", put_only("uploads/"))
-session = lab.sts.assume_role(RoleArn=role_arn, RoleSessionName="signing-lambda",
-                              DurationSeconds=900)["Credentials"]
-role_s3 = lab.client("s3", aws_access_key_id=session["AccessKeyId"],
-                     aws_secret_access_key=session["SecretAccessKey"],
-                     aws_session_token=session["SessionToken"])
+session = lab.sts.assume_role(
+    RoleArn=role_arn, RoleSessionName="signing-lambda", DurationSeconds=900
+)["Credentials"]
+role_s3 = lab.client(
+    "s3",
+    aws_access_key_id=session["AccessKeyId"],
+    aws_secret_access_key=session["SecretAccessKey"],
+    aws_session_token=session["SessionToken"],
+)
 print("session expires at", session["Expiration"])
 
 # %% [markdown]
@@ -289,11 +322,15 @@ if lab.local_only("the URL of the expired session"):
 # expiry capped at what is left of it:
 
 # %%
-session = lab.sts.assume_role(RoleArn=role_arn, RoleSessionName="signing-lambda",
-                              DurationSeconds=900)["Credentials"]
-role_s3 = lab.client("s3", aws_access_key_id=session["AccessKeyId"],
-                     aws_secret_access_key=session["SecretAccessKey"],
-                     aws_session_token=session["SessionToken"])
+session = lab.sts.assume_role(
+    RoleArn=role_arn, RoleSessionName="signing-lambda", DurationSeconds=900
+)["Credentials"]
+role_s3 = lab.client(
+    "s3",
+    aws_access_key_id=session["AccessKeyId"],
+    aws_secret_access_key=session["SecretAccessKey"],
+    aws_session_token=session["SessionToken"],
+)
 remaining = int((session["Expiration"] - now()).total_seconds())
 capped = presign_put(role_s3, "uploads/from-lambda.txt", expires=min(3600, remaining))
 print("X-Amz-Expires:", parse_presigned_url(capped).expires_in)
@@ -308,8 +345,15 @@ assert send("PUT", capped, data=BODY).status == 200
 # why to the message.)
 
 # %%
-reader = lab.create_signer("reader", {"Version": "2012-10-17", "Statement": [{
-    "Effect": "Allow", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{BUCKET}/*"}]})
+reader = lab.create_signer(
+    "reader",
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{BUCKET}/*"}
+        ],
+    },
+)
 no_put = presign_put(reader.client("s3"), "uploads/report.pdf")
 denied = send("PUT", no_put, data=BODY)
 expect(denied, 403, "AccessDenied", "Access Denied")
@@ -323,8 +367,9 @@ assert top_finding("No s3:PutObject", no_put, denied) == "access-denied-policy"
 # works. (On real AWS an IAM change takes a few seconds to apply.)
 
 # %%
-lab.iam.put_user_policy(UserName=reader.user_name, PolicyName="uploads",
-                        PolicyDocument=json.dumps(put_only("uploads/")))
+lab.iam.put_user_policy(
+    UserName=reader.user_name, PolicyName="uploads", PolicyDocument=json.dumps(put_only("uploads/"))
+)
 assert send("PUT", no_put, data=BODY).status == 200
 
 # %% [markdown]
@@ -360,11 +405,19 @@ assert send("PUT", inside, data=BODY).status == 200
 # Deny statements never make a bucket public, so Block Public Access lets it in.
 
 # %%
-require_sse = {"Version": "2012-10-17", "Statement": [{
-    "Sid": "DenyUnencryptedUploads", "Effect": "Deny", "Principal": "*",
-    "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{BUCKET}/*",
-    "Condition": {"Null": {"s3:x-amz-server-side-encryption": "true"}},
-}]}
+require_sse = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Sid": "DenyUnencryptedUploads",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:PutObject",
+            "Resource": f"arn:aws:s3:::{BUCKET}/*",
+            "Condition": {"Null": {"s3:x-amz-server-side-encryption": "true"}},
+        }
+    ],
+}
 lab.s3.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(require_sse))
 in_place = json.loads(lab.s3.get_bucket_policy(Bucket=BUCKET)["Policy"])
 print([statement["Sid"] for statement in in_place["Statement"]])
@@ -387,8 +440,10 @@ assert top_finding("Bucket policy Deny", plain, deny) == "access-denied-policy"
 # %%
 encrypted = presign_put(uploader, "uploads/plain.txt", ServerSideEncryption="AES256")
 print(parse_presigned_url(encrypted).signed_headers)
-assert send("PUT", encrypted, data=BODY,
-            headers={"x-amz-server-side-encryption": "AES256"}).status == 200
+assert (
+    send("PUT", encrypted, data=BODY, headers={"x-amz-server-side-encryption": "AES256"}).status
+    == 200
+)
 stored = lab.s3.head_object(Bucket=BUCKET, Key="uploads/plain.txt")
 print("stored with", stored["ServerSideEncryption"])
 
@@ -410,9 +465,19 @@ print("bucket policy removed")
 # it:
 
 # %%
-legacy = lab.create_signer("legacy", {"Version": "2012-10-17", "Statement": [{
-    "Effect": "Allow", "Action": ["s3:PutObject", "s3:PutObjectAcl"],
-    "Resource": f"arn:aws:s3:::{BUCKET}/uploads/*"}]})
+legacy = lab.create_signer(
+    "legacy",
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": ["s3:PutObject", "s3:PutObjectAcl"],
+                "Resource": f"arn:aws:s3:::{BUCKET}/uploads/*",
+            }
+        ],
+    },
+)
 public = presign_put(legacy.client("s3"), "uploads/public.jpg", ACL="public-read")
 print(parse_presigned_url(public).signed_headers)
 
@@ -422,8 +487,10 @@ no_acls = send("PUT", public, data=BODY, headers=ACL)
 expect(no_acls, 400, "AccessControlListNotSupported", "The bucket does not allow ACLs")
 
 # %%
-assert top_finding("ACL on an ACL-disabled bucket", public, no_acls,
-                   headers=ACL) == "acl-not-supported"
+assert (
+    top_finding("ACL on an ACL-disabled bucket", public, no_acls, headers=ACL)
+    == "acl-not-supported"
+)
 
 # %% [markdown]
 # The fix is to drop the ACL. Objects in the bucket belong to the bucket owner, and access
@@ -443,20 +510,25 @@ assert send("PUT", private, data=BODY).status == 200
 # refuses any request that carries a *public* ACL, with 403 `AccessDenied`. The same URL as
 # before now fails differently:
 
+
 # %%
 def ownership(setting):
     lab.s3.put_bucket_ownership_controls(
-        Bucket=BUCKET, OwnershipControls={"Rules": [{"ObjectOwnership": setting}]})
+        Bucket=BUCKET, OwnershipControls={"Rules": [{"ObjectOwnership": setting}]}
+    )
     rules = lab.s3.get_bucket_ownership_controls(Bucket=BUCKET)["OwnershipControls"]["Rules"]
     print("Object Ownership:", rules[0]["ObjectOwnership"])
+
 
 ownership("ObjectWriter")
 blocked = send("PUT", public, data=BODY, headers=ACL)
 expect(blocked, 403, "AccessDenied", "Access Denied")
 
 # %%
-assert top_finding("Public ACL under Block Public Access", public, blocked,
-                   headers=ACL) == "access-denied-policy"
+assert (
+    top_finding("Public ACL under Block Public Access", public, blocked, headers=ACL)
+    == "access-denied-policy"
+)
 
 # %% [markdown]
 # Turning Block Public Access off would make the upload work, and make every uploaded
@@ -479,8 +551,10 @@ rotated = lab.create_signer("rotated", put_only("uploads/"))
 before = presign_put(rotated.client("s3"), "uploads/rotation.txt", expires=3600)
 assert send("PUT", before, data=BODY).status == 200
 lab.iam.delete_access_key(UserName=rotated.user_name, AccessKeyId=rotated.access_key_id)
-print("access keys left:",
-      len(lab.iam.list_access_keys(UserName=rotated.user_name)["AccessKeyMetadata"]))
+print(
+    "access keys left:",
+    len(lab.iam.list_access_keys(UserName=rotated.user_name)["AccessKeyMetadata"]),
+)
 
 # %% [markdown]
 # S3 answers 403 `InvalidAccessKeyId` and echoes the key id in `<AWSAccessKeyId>`. Key ids
@@ -492,8 +566,10 @@ unknown = send("PUT", before, data=BODY)
 print(f"Status: {unknown.status}\nCode: {unknown.code}\nMessage: {unknown.error.message}")
 assert (unknown.status, unknown.code) == (403, "InvalidAccessKeyId")
 assert unknown.error.message == "The AWS Access Key Id you provided does not exist in our records."
-print("AWSAccessKeyId is the signer's key:",
-      unknown.error.get("AWSAccessKeyId") == rotated.access_key_id)
+print(
+    "AWSAccessKeyId is the signer's key:",
+    unknown.error.get("AWSAccessKeyId") == rotated.access_key_id,
+)
 
 # %%
 assert top_finding("Deleted access key", before, unknown) == "unknown-access-key"
@@ -504,8 +580,9 @@ assert top_finding("Deleted access key", before, unknown) == "unknown-access-key
 
 # %%
 new_key = lab.iam.create_access_key(UserName=rotated.user_name)["AccessKey"]
-rotated_s3 = lab.client("s3", aws_access_key_id=new_key["AccessKeyId"],
-                        aws_secret_access_key=new_key["SecretAccessKey"])
+rotated_s3 = lab.client(
+    "s3", aws_access_key_id=new_key["AccessKeyId"], aws_secret_access_key=new_key["SecretAccessKey"]
+)
 after = presign_put(rotated_s3, "uploads/rotation.txt", expires=3600)
 assert send("PUT", after, data=BODY).status == 200
 
@@ -519,9 +596,12 @@ assert send("PUT", after, data=BODY).status == 200
 
 # %%
 post = uploader.generate_presigned_post(
-    BUCKET, "uploads/photo.jpg", Fields={"Content-Type": "image/jpeg"},
+    BUCKET,
+    "uploads/photo.jpg",
+    Fields={"Content-Type": "image/jpeg"},
     Conditions=[{"Content-Type": "image/jpeg"}, ["content-length-range", 1, 1024]],
-    ExpiresIn=300)
+    ExpiresIn=300,
+)
 print(sorted(post["fields"]))
 
 
@@ -529,11 +609,13 @@ print(sorted(post["fields"]))
 # `post_form` sends the form as a browser would: every field of `post["fields"]` (with
 # any changes), then the file, last, as `multipart/form-data`. Sent verbatim, it works:
 
+
 # %%
 def post_form(post, changes=None):
     fields = [*{**post["fields"], **(changes or {})}.items(), ("file", ("photo.jpg", BODY))]
     body, content_type = encode_multipart_formdata(fields)
     return send("POST", post["url"], headers={"Content-Type": content_type}, data=body)
+
 
 assert post_form(post).status == 204
 
@@ -544,12 +626,18 @@ assert post_form(post).status == 204
 
 # %%
 wrong_type = post_form(post, {"Content-Type": "text/html"})
-expect(wrong_type, 403, "AccessDenied", "Invalid according to Policy: "
-       'Policy Condition failed: ["eq", "$Content-Type", "image/jpeg"]')
+expect(
+    wrong_type,
+    403,
+    "AccessDenied",
+    'Invalid according to Policy: Policy Condition failed: ["eq", "$Content-Type", "image/jpeg"]',
+)
 
 # %%
-assert top_finding("POST: condition failed", post["url"], wrong_type,
-                   method="POST") == "post-policy-violation"
+assert (
+    top_finding("POST: condition failed", post["url"], wrong_type, method="POST")
+    == "post-policy-violation"
+)
 
 # %% [markdown]
 # **An extra field.** Every form field except `file`, `policy`, `x-amz-signature` and
@@ -558,12 +646,15 @@ assert top_finding("POST: condition failed", post["url"], wrong_type,
 
 # %%
 extra = post_form(post, {"x-amz-meta-owner": "alice"})
-expect(extra, 403, "AccessDenied",
-       "Invalid according to Policy: Extra input fields: x-amz-meta-owner")
+expect(
+    extra, 403, "AccessDenied", "Invalid according to Policy: Extra input fields: x-amz-meta-owner"
+)
 
 # %%
-assert top_finding("POST: extra input field", post["url"], extra,
-                   method="POST") == "post-policy-violation"
+assert (
+    top_finding("POST: extra input field", post["url"], extra, method="POST")
+    == "post-policy-violation"
+)
 
 # %% [markdown]
 # **The policy expired.** The policy's `expiration` is five minutes after signing; a
@@ -577,8 +668,10 @@ if lab.local_only("moving the clock past the policy's expiration"):
 
 # %%
 if lab.local_only("the expired POST policy"):
-    assert top_finding("POST: policy expired", post["url"], late,
-                       method="POST") == "post-policy-violation"
+    assert (
+        top_finding("POST: policy expired", post["url"], late, method="POST")
+        == "post-policy-violation"
+    )
 
 # %% [markdown]
 # The fixes: send the fields exactly as signed, add a condition for every field the client
@@ -587,10 +680,16 @@ if lab.local_only("the expired POST policy"):
 
 # %%
 post = uploader.generate_presigned_post(
-    BUCKET, "uploads/photo.jpg", Fields={"Content-Type": "image/jpeg"},
-    Conditions=[{"Content-Type": "image/jpeg"}, ["content-length-range", 1, 1024],
-                ["starts-with", "$x-amz-meta-owner", ""]],
-    ExpiresIn=300)
+    BUCKET,
+    "uploads/photo.jpg",
+    Fields={"Content-Type": "image/jpeg"},
+    Conditions=[
+        {"Content-Type": "image/jpeg"},
+        ["content-length-range", 1, 1024],
+        ["starts-with", "$x-amz-meta-owner", ""],
+    ],
+    ExpiresIn=300,
+)
 assert post_form(post, {"x-amz-meta-owner": "alice"}).status == 204
 
 # %% [markdown]

@@ -51,7 +51,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import boto3
-
 from presignlab import parse_presigned_url
 from presignlab.diagnosis import diagnose, parse_error_body
 from presignlab.examples import EXAMPLE_SECRET_ACCESS_KEY
@@ -113,7 +112,7 @@ SENT_HEADERS = {
 # line, and the long hex dumps are wrapped, which the parser accepts):
 
 # %%
-CAPTURED_BODY = '''\
+CAPTURED_BODY = """\
 <?xml version="1.0" encoding="UTF-8"?>
 <Error>
 <Code>SignatureDoesNotMatch</Code>
@@ -153,7 +152,7 @@ UNSIGNED-PAYLOAD</CanonicalRequest>
 <RequestId>7Q2F4KXW9R8M3BNT</RequestId>
 <HostId>Xk2v9Lq4M1eJ8tYp0rZs7uWc3hGd6fNa5bQx2yVm8oTi4lEe1KgR9wHj3nPz6sUd0cFv7aBx=</HostId>
 </Error>
-'''
+"""
 
 # %% [markdown]
 # `parse_error_body` reads it. Besides `Code` and `Message`, S3 returned what it computed
@@ -207,8 +206,14 @@ print("fix:", result.findings[0].fix)
 # the one header that differs.
 
 # %%
-result = diagnose(CAPTURED_URL, "PUT", SENT_HEADERS, secret_key=EXAMPLE_SECRET_ACCESS_KEY,
-                  error_xml=CAPTURED_BODY, now=SENT_AT)
+result = diagnose(
+    CAPTURED_URL,
+    "PUT",
+    SENT_HEADERS,
+    secret_key=EXAMPLE_SECRET_ACCESS_KEY,
+    error_xml=CAPTURED_BODY,
+    now=SENT_AT,
+)
 assert result.codes == ["signed-header-value-mismatch"]
 print(result)
 
@@ -229,10 +234,10 @@ diagnose(CAPTURED_URL, "PUT", pdf, secret_key=EXAMPLE_SECRET_ACCESS_KEY, now=SEN
 # in `<ServerTime>`:
 
 # %%
-EXPIRED_BODY = '''\
+EXPIRED_BODY = """\
 <?xml version="1.0" encoding="UTF-8"?>
 <Error><Code>AccessDenied</Code><Message>Request has expired</Message><X-Amz-Expires>900</X-Amz-Expires><Expires>2026-02-17T09:45:00Z</Expires><ServerTime>2026-02-17T10:32:13Z</ServerTime><RequestId>J8M1W6T0QZ3C5VHD</RequestId><HostId>b7Tq0rVx2Lk9Yw4Es1Np6Ha3Gc8Jf5Ud0Zi7Ko2Mx9Rl4Sy1Wn6Pb3Qe8Ct5Ag0Vj7Fh2Io9Du4=</HostId></Error>
-'''
+"""
 
 # %% [markdown]
 # The diagnosis needs to know when the request was sent. Without `now`, `diagnose` takes
@@ -268,10 +273,10 @@ TOKEN_URL = (
     "&X-Amz-Security-Token=REDACTED"
     "&X-Amz-Signature=3c1c2a841cc7712ce8933b5dcef2db185edbe72c94df513cd7c914118b2d2d6b"
 )
-TOKEN_BODY = '''\
+TOKEN_BODY = """\
 <?xml version="1.0" encoding="UTF-8"?>
 <Error><Code>ExpiredToken</Code><Message>The provided token has expired.</Message><Token-0>REDACTED</Token-0><RequestId>K3N8Y1B6RX0T4MQE</RequestId><HostId>c1Rv8Mk3Xa0Lq7Ys2Wd9Hf4Ne6Jb1Pt5Gz8Uo3Ki0Cx7Vm2Sl9Ea4Qn6Ty1Bw5Rg8Fj3Dh0Ip7=</HostId></Error>
-'''
+"""
 
 # %%
 token_sent_at = datetime(2026, 2, 17, 9, 52, tzinfo=UTC)
@@ -303,8 +308,9 @@ PRESIGNLAB = str(Path(sys.executable).with_name("presignlab"))
 
 def presignlab(*args, stdin=None):
     """Run ``presignlab ARGS`` and return the finished process (output as text)."""
-    return subprocess.run([PRESIGNLAB, *args], input=stdin, capture_output=True,
-                          text=True, timeout=60)
+    return subprocess.run(
+        [PRESIGNLAB, *args], input=stdin, capture_output=True, text=True, timeout=60, check=False
+    )
 
 
 # %% [markdown]
@@ -312,8 +318,17 @@ def presignlab(*args, stdin=None):
 # the secret key:
 
 # %%
-captured = [CAPTURED_URL, "--method", "PUT", "-H", f"Content-Type: {SENT_HEADERS['Content-Type']}",
-            "--error-xml", "-", "--now", "2026-02-17T09:31:00Z"]
+captured = [
+    CAPTURED_URL,
+    "--method",
+    "PUT",
+    "-H",
+    f"Content-Type: {SENT_HEADERS['Content-Type']}",
+    "--error-xml",
+    "-",
+    "--now",
+    "2026-02-17T09:31:00Z",
+]
 run = presignlab("diagnose", *captured, stdin=CAPTURED_BODY)
 print(run.stdout)
 run.returncode
@@ -324,8 +339,9 @@ run.returncode
 # this only on your own computer; the secret never appears in the output.
 
 # %%
-run = presignlab("diagnose", *captured, "--secret-key", EXAMPLE_SECRET_ACCESS_KEY, "--json",
-                 stdin=CAPTURED_BODY)
+run = presignlab(
+    "diagnose", *captured, "--secret-key", EXAMPLE_SECRET_ACCESS_KEY, "--json", stdin=CAPTURED_BODY
+)
 report = json.loads(run.stdout)
 assert EXAMPLE_SECRET_ACCESS_KEY not in run.stdout
 [(f["code"], f["confidence"]) for f in report["findings"]]
@@ -338,8 +354,15 @@ assert EXAMPLE_SECRET_ACCESS_KEY not in run.stdout
 # diagnosed (an unreadable URL, a malformed header, an error body that is not S3's XML).
 
 # %%
-ok = presignlab("diagnose", CAPTURED_URL, "-H", "Content-Type: application/pdf",
-                "--now", "2026-02-17T09:31:00Z", "--json")
+ok = presignlab(
+    "diagnose",
+    CAPTURED_URL,
+    "-H",
+    "Content-Type: application/pdf",
+    "--now",
+    "2026-02-17T09:31:00Z",
+    "--json",
+)
 cut = presignlab("diagnose", CAPTURED_URL[:-20], "--json")
 {"ok": ok.returncode, "problems": run.returncode, "invalid input": cut.returncode}
 
@@ -388,17 +411,27 @@ else:
 
 # %%
 local_url = lab.s3.generate_presigned_url(
-    "put_object", Params={"Bucket": bucket, "Key": "uploads/report.pdf", "ContentType": "application/pdf"},
+    "put_object",
+    Params={"Bucket": bucket, "Key": "uploads/report.pdf", "ContentType": "application/pdf"},
     ExpiresIn=900,
 )
 response = send("PUT", local_url, headers=SENT_HEADERS, data=b"%PDF-1.7 ...")
 response.status, response.code
 
 # %%
-local = presignlab("diagnose", local_url, "-H", f"Content-Type: {SENT_HEADERS['Content-Type']}",
-                   "--error-xml", "-", "--secret-key", lab_secret, "--json",
-                   *(["--now", lab.clock.now().isoformat()] if lab.clock else []),
-                   stdin=response.body.decode())
+local = presignlab(
+    "diagnose",
+    local_url,
+    "-H",
+    f"Content-Type: {SENT_HEADERS['Content-Type']}",
+    "--error-xml",
+    "-",
+    "--secret-key",
+    lab_secret,
+    "--json",
+    *(["--now", lab.clock.now().isoformat()] if lab.clock else []),
+    stdin=response.body.decode(),
+)
 assert local.returncode == 1
 [f["code"] for f in json.loads(local.stdout)["findings"]]
 

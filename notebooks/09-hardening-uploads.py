@@ -51,7 +51,6 @@ import json
 
 import requests
 from botocore.config import Config
-
 from presignlab import parse_presigned_url
 from presignlab.diagnosis import diagnose
 from presignlab.examples import EXAMPLE_SECRET_ACCESS_KEY
@@ -70,7 +69,8 @@ bucket = lab.create_bucket("uploads")
 
 def presign_put(key, expires=300, **params):
     return lab.s3.generate_presigned_url(
-        "put_object", Params={"Bucket": bucket, "Key": key, **params}, ExpiresIn=expires)
+        "put_object", Params={"Bucket": bucket, "Key": key, **params}, ExpiresIn=expires
+    )
 
 
 def stored(key):
@@ -131,7 +131,10 @@ created.status
 replay = send("PUT", once_url, data=b"%PDF a forgery", headers={"If-None-Match": "*"})
 show_error(replay)
 assert replay.status == 412 and replay.code == "PreconditionFailed"
-assert replay.error.get("Condition") == "If-None-Match" and stored("reports/q2.pdf") == b"%PDF the real report"
+assert (
+    replay.error.get("Condition") == "If-None-Match"
+    and stored("reports/q2.pdf") == b"%PDF the real report"
+)
 
 # %% [markdown]
 # Leaving the header out does not help the uploader either: it is signed, so without it
@@ -162,8 +165,10 @@ again.status
 # %%
 if lab.local_only("a SigV2 URL (Amazon S3 refuses SigV2 on new buckets)"):
     v2_url = lab.client("s3", config=Config(signature_version="s3")).generate_presigned_url(
-        "put_object", Params={"Bucket": bucket, "Key": "reports/q2.pdf", "IfNoneMatch": "*"},
-        ExpiresIn=300)
+        "put_object",
+        Params={"Bucket": bucket, "Key": "reports/q2.pdf", "IfNoneMatch": "*"},
+        ExpiresIn=300,
+    )
     v2 = parse_presigned_url(v2_url)
     overwrite = send("PUT", v2_url, data=b"%PDF overwritten without the header")
     assert v2.version == "sigv2" and v2.required_headers == {} and overwrite.status == 200
@@ -199,7 +204,11 @@ if lab.local_only("moving the clock past the expiry"):
     lab.clock.advance(seconds=61)
     late = send("PUT", short_url, data=b"%PDF too late")
     show_error(late)
-    assert late.status == 403 and late.code == "AccessDenied" and late.error.message == "Request has expired"
+    assert (
+        late.status == 403
+        and late.code == "AccessDenied"
+        and late.error.message == "Request has expired"
+    )
 
 # %% [markdown]
 # A URL signed with temporary credentials also dies when its session does, whatever
@@ -263,7 +272,9 @@ upload.status
 
 # %%
 unsigned = presign_put("avatars/alice.png")
-page = send("PUT", unsigned, data=b"<script>alert(1)</script>", headers={"Content-Type": "text/html"})
+page = send(
+    "PUT", unsigned, data=b"<script>alert(1)</script>", headers={"Content-Type": "text/html"}
+)
 content_type = lab.s3.head_object(Bucket=bucket, Key="avatars/alice.png")["ContentType"]
 assert page.status == 200 and content_type == "text/html"
 page.status, content_type
@@ -290,7 +301,9 @@ parse_presigned_url(image_url).required_headers
 # Sending `text/html` to the image URL now fails the signature check:
 
 # %%
-spoofed = send("PUT", image_url, data=b"<script>alert(1)</script>", headers={"Content-Type": "text/html"})
+spoofed = send(
+    "PUT", image_url, data=b"<script>alert(1)</script>", headers={"Content-Type": "text/html"}
+)
 assert spoofed.status == 403 and spoofed.code == "SignatureDoesNotMatch"
 print(spoofed.status, spoofed.code)
 
@@ -301,8 +314,14 @@ print(spoofed.status, spoofed.code)
 
 # %%
 if lab.local_only("diagnosing with the signer's secret key"):
-    found = diagnose(image_url, "PUT", {"Content-Type": "text/html"}, secret_key=EXAMPLE_SECRET_ACCESS_KEY,
-                     error_xml=spoofed.body, now=lab.clock.now()).findings[0]
+    found = diagnose(
+        image_url,
+        "PUT",
+        {"Content-Type": "text/html"},
+        secret_key=EXAMPLE_SECRET_ACCESS_KEY,
+        error_xml=spoofed.body,
+        now=lab.clock.now(),
+    ).findings[0]
     assert found.code == "signed-header-value-mismatch"
     print(found.code, found.message, sep="\n")
 
@@ -331,15 +350,24 @@ image.status
 
 # %%
 post = lab.s3.generate_presigned_post(
-    bucket, "avatars/carol.png", Fields={"Content-Type": "image/png"}, ExpiresIn=300,
+    bucket,
+    "avatars/carol.png",
+    Fields={"Content-Type": "image/png"},
+    ExpiresIn=300,
     Conditions=[["starts-with", "$Content-Type", "image/"], ["content-length-range", 100, 100_000]],
 )
 
 
 def post_file(post, content, fields=None):
-    form = requests.Request("POST", post["url"], data={**post["fields"], **(fields or {})},
-                            files={"file": ("upload.png", content)}).prepare()
-    return send("POST", post["url"], data=form.body, headers={"Content-Type": form.headers["Content-Type"]})
+    form = requests.Request(
+        "POST",
+        post["url"],
+        data={**post["fields"], **(fields or {})},
+        files={"file": ("upload.png", content)},
+    ).prepare()
+    return send(
+        "POST", post["url"], data=form.body, headers={"Content-Type": form.headers["Content-Type"]}
+    )
 
 
 # %% [markdown]

@@ -46,7 +46,6 @@
 import json
 
 import requests
-
 from presignlab.lab import open_lab, send, show_error
 from presignlab.webapp import Stack
 from presignlab.webapp.browser import screenshot
@@ -63,7 +62,8 @@ lab = open_lab("10-cors-and-the-browser")
 BUCKET = lab.create_bucket("cors")
 KEY = "uploads/photo.jpg"
 OBJECT_URL = lab.s3.generate_presigned_url(
-    "put_object", Params={"Bucket": BUCKET, "Key": KEY}).split("?")[0]
+    "put_object", Params={"Bucket": BUCKET, "Key": KEY}
+).split("?")[0]
 APP_ORIGIN = "http://localhost:3000"
 BUCKET
 
@@ -91,10 +91,14 @@ BUCKET
 # The helper below sends one preflight and prints what came back: the `Access-Control-*`
 # headers of a yes, or Amazon S3's error of a no.
 
+
 # %%
 def preflight(origin=APP_ORIGIN, method="PUT", headers="content-type"):
-    asked = {"Origin": origin, "Access-Control-Request-Method": method,
-             "Access-Control-Request-Headers": headers}
+    asked = {
+        "Origin": origin,
+        "Access-Control-Request-Method": method,
+        "Access-Control-Request-Headers": headers,
+    }
     response = send("OPTIONS", OBJECT_URL, headers={k: v for k, v in asked.items() if v})
     if response.error is not None:
         show_error(response)
@@ -163,8 +167,12 @@ SEED_CORS_XML = """
 # answer's `Access-Control-Allow-Origin` is `*`:
 
 # %%
-SEED_RULE = {"AllowedOrigins": ["*"], "AllowedMethods": ["GET", "PUT", "POST"],
-             "MaxAgeSeconds": 3000, "AllowedHeaders": ["*"]}
+SEED_RULE = {
+    "AllowedOrigins": ["*"],
+    "AllowedMethods": ["GET", "PUT", "POST"],
+    "MaxAgeSeconds": 3000,
+    "AllowedHeaders": ["*"],
+}
 lab.s3.put_bucket_cors(Bucket=BUCKET, CORSConfiguration={"CORSRules": [SEED_RULE]})
 assert preflight(origin="https://any-site.example", headers="content-type,x-amz-acl") == 200
 
@@ -230,12 +238,19 @@ assert preflight(origin=None) == 400
 
 # %%
 url = lab.s3.generate_presigned_url(
-    "put_object", Params={"Bucket": BUCKET, "Key": KEY, "ContentType": "image/jpeg"},
-    ExpiresIn=600)
-uploaded = send("PUT", url, headers={"Content-Type": "image/jpeg", "Origin": APP_ORIGIN},
-                data=b"not really a JPEG")
-print(uploaded.status, uploaded.header("Access-Control-Allow-Origin"),
-      uploaded.header("Access-Control-Expose-Headers"))
+    "put_object", Params={"Bucket": BUCKET, "Key": KEY, "ContentType": "image/jpeg"}, ExpiresIn=600
+)
+uploaded = send(
+    "PUT",
+    url,
+    headers={"Content-Type": "image/jpeg", "Origin": APP_ORIGIN},
+    data=b"not really a JPEG",
+)
+print(
+    uploaded.status,
+    uploaded.header("Access-Control-Allow-Origin"),
+    uploaded.header("Access-Control-Expose-Headers"),
+)
 
 # %% [markdown]
 # An error answer carries them too. A page that sends another `Content-Type` than the
@@ -243,8 +258,12 @@ print(uploaded.status, uploaded.header("Access-Control-Allow-Origin"),
 # script can read and show S3's `Code` and `Message` instead of a bare network error:
 
 # %%
-wrong_type = send("PUT", url, headers={"Content-Type": "image/png", "Origin": APP_ORIGIN},
-                  data=b"not really a PNG")
+wrong_type = send(
+    "PUT",
+    url,
+    headers={"Content-Type": "image/png", "Origin": APP_ORIGIN},
+    data=b"not really a PNG",
+)
 print(wrong_type.status, wrong_type.code, wrong_type.header("Access-Control-Allow-Origin"))
 
 # %% [markdown]
@@ -269,8 +288,9 @@ if stack:
 
 # %%
 if stack:
-    grant = requests.get(stack.presign_url, params={"filekey": "holiday photo.jpg",
-                                                    "contentType": "image/jpeg"}).json()
+    grant = requests.get(
+        stack.presign_url, params={"filekey": "holiday photo.jpg", "contentType": "image/jpeg"}
+    ).json()
     print(grant["method"], grant["headers"], grant["expires_in"], grant["key"].split("/")[-1])
 
 # %% [markdown]

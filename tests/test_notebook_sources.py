@@ -19,9 +19,8 @@ import jupytext
 import nbformat
 import pytest
 from jupytext.config import load_jupytext_config
-from test_notebooks import SECRET_LIKE, SESSION_TOKEN
-
 from presignlab.examples import EXAMPLE_SECRET_ACCESS_KEY
+from test_notebooks import SECRET_LIKE, SESSION_TOKEN
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))
