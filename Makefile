@@ -1,4 +1,5 @@
-# The two set-up commands (see README.md). Each creates .venv from pyproject.toml when missing.
+# The two set-up commands (see README.md), and `make notebooks` for authors. Each creates .venv from
+# pyproject.toml when missing.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -10,7 +11,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 PORT ?= 8888
 JS_SDK_URLS := tools/js-sdk-urls
 
-.PHONY: lab test bench js-sdk-urls
+.PHONY: lab test bench notebooks js-sdk-urls
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +31,16 @@ lab: $(VENV)/.installed-lab
 ## test: every unit test and every notebook under strict nbval
 test: $(VENV)/.installed-test
 	$(PY) -m pytest $(NBVAL) tests notebooks
+
+## notebooks: update each notebook from its jupytext .py twin, then execute it in place
+## (NB=06 for one notebook, NB='06 07' for several; the default is all of them)
+NB ?=
+NB_SOURCES = $(sort $(foreach n,$(or $(NB),*),$(wildcard notebooks/$(n)*.py)))
+notebooks: $(VENV)/.installed-test
+	@test -n "$(NB_SOURCES)" || { echo "no notebook source matches NB='$(NB)' in notebooks/" >&2; exit 2; }
+	$(VENV)/bin/jupytext --update --to ipynb $(NB_SOURCES)
+	PRESIGNLAB_TARGET=local $(VENV)/bin/jupyter nbconvert --config tools/nbconvert_config.py \
+		--to notebook --execute --inplace $(NB_SOURCES:.py=.ipynb)
 
 ## bench: performance side by side with a raw moto server; writes benchmarks/RESULTS.md
 bench: $(VENV)/.installed-test

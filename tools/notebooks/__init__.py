@@ -1,1 +1,0 @@
-"""Notebook sources: one module per notebook, each with NAME and CELLS."""
