@@ -62,7 +62,8 @@ class S3Request:
     """One request, read once. ``sent`` is what signatures cover; the rest is what it means.
 
     ``operation`` is None for an OPTIONS preflight and for IAM and STS calls.
-    ``content_length`` is None when no Content-Length was sent.
+    ``content_length`` is None when no Content-Length was sent. ``headers`` are the effective
+    headers: those sent, then those an SDK moved into the query (AUTH-Q-12).
     """
 
     sent: SentRequest
@@ -186,6 +187,45 @@ def _service(headers: list[tuple[str, str]], query: tuple[tuple[str, str], ...])
     return "s3"
 
 
+#: Query parameters that are never header values: authentication, and the checksum an SDK pins
+#: in a presigned URL (AWS does not check a checksum carried in the query, AUTH-Q-12).
+_NEVER_HOISTED = frozenset(
+    {
+        "x-amz-algorithm",
+        "x-amz-credential",
+        "x-amz-date",
+        "x-amz-expires",
+        "x-amz-signedheaders",
+        "x-amz-signature",
+        "x-amz-security-token",
+        "x-amz-content-sha256",
+        "x-amz-sdk-checksum-algorithm",
+    }
+)
+
+
+def _hoisted(
+    operation: Operation, query: tuple[tuple[str, str], ...], headers: list[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """Headers an SDK moved into the query (AUTH-Q-12), applied when not sent as headers.
+
+    Only ``x-amz-*`` names and ``If-Match`` / ``If-None-Match``, only names the operation
+    defines, and never authentication or checksum parameters.
+    """
+    sent = {name for name, _ in headers}
+    out: list[tuple[str, str]] = []
+    for name, value in query:
+        lower = name.lower()
+        if lower in sent or lower in _NEVER_HOISTED or lower.startswith("x-amz-checksum-"):
+            continue
+        if not (lower.startswith("x-amz-") or lower in ("if-match", "if-none-match")):
+            continue
+        if operation.accepts_header(lower):
+            out.append((lower, value))
+            sent.add(lower)
+    return out
+
+
 def _content_length(environ: dict[str, Any]) -> int | None:
     text = environ.get("CONTENT_LENGTH") or None
     if text is None:
@@ -220,12 +260,13 @@ def parse_environ(environ: dict[str, Any]) -> S3Request:
             sent, service, target, None, raw_query, content_length, chunked, sent.headers
         )
     target = resolve_target(host, sent.path)
-    operation = None
-    if sent.method != "OPTIONS":
-        resource: ResourceType = (
-            "object" if target.key else "bucket" if target.bucket else "service"
+    if sent.method == "OPTIONS":
+        return S3Request(
+            sent, service, target, None, raw_query, content_length, chunked, sent.headers
         )
-        operation = decide_operation(sent.method, resource, query, (n for n, _ in headers))
+    resource: ResourceType = "object" if target.key else "bucket" if target.bucket else "service"
+    operation = decide_operation(sent.method, resource, query, (n for n, _ in headers))
+    effective = (*sent.headers, *_hoisted(operation, query, headers))
     return S3Request(
-        sent, service, target, operation, raw_query, content_length, chunked, sent.headers
+        sent, service, target, operation, raw_query, content_length, chunked, effective
     )
