@@ -62,7 +62,8 @@ def test_a_bucket_policy_over_20_kb_is_too_large(bucket: LocalS3) -> None:
     policy = json.dumps({"Version": "2012-10-17", "Statement": [statement]}).encode()
     assert len(policy) > 20 * 1024
     answer = _signed_put(bucket, f"/{BUCKET}?policy", policy)
-    assert answer.status_code == 400 and error_code(answer.content) == "PolicyTooLarge"
+    assert answer.status_code == 400 and error_code(answer.content) == "MalformedPolicy"
+    assert b"Policy exceeds the maximum allowed document size." in answer.content
     with pytest.raises(ClientError):
         bucket.client().get_bucket_policy(Bucket=BUCKET)
 

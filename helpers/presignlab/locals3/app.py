@@ -9,7 +9,7 @@ exception in our layer is logged to the ``presignlab.locals3`` logger (never std
 answered as a 500 ``InternalError``, as a last resort.
 
 An error answer to an actual (non-OPTIONS) S3 request carries the matching CORS rule's headers,
-as a success does, so a page can read S3's Code and Message (CHOICE-CORS-01).
+as a success does, so a page can read S3's Code and Message (CHOICE-17).
 """
 
 from __future__ import annotations

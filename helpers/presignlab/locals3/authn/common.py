@@ -3,19 +3,19 @@
 :class:`AuthResult` is the answer of :func:`presignlab.locals3.authn.authenticate`;
 :func:`resolve_credential` turns an access key id and an optional session token into a
 :class:`~presignlab.locals3.identity.Credential` the way S3 does before it compares signatures
-(reference §1a rows 16–19 and §1b point 3).
+(AUTH-KEY-01 to AUTH-KEY-04).
 
-UNCONFIRMED choices (the reference has no AWS evidence for them):
+Choices (docs/aws-behaviour.md CHOICE-38 to CHOICE-41):
 
 * When a session token is sent, it is checked before the access key: an unknown or malformed
   token gives ``InvalidToken`` even if the key is unknown too.
 * ``ExpiredToken`` carries no ``<Token-0>``: the token was a real secret once, and secrets never
-  appear in our output (AWS probably echoes it, reference row 18).
+  appear in our output (AWS probably echoes it).
 * A token that belongs to another access key gives ``InvalidToken`` *without* ``<Token-0>`` for
   the same reason; only a token no session knows is echoed.
 * A session expires when ``now >= expires_at``.
 * A temporary credential (one with a session token) used without its token, and an inactive
-  key, both give ``InvalidAccessKeyId`` (row 19).
+  key, both give ``InvalidAccessKeyId`` (AUTH-KEY-01).
 """
 
 from __future__ import annotations

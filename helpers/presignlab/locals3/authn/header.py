@@ -9,7 +9,7 @@ The SigV4 payload line is the ``x-amz-content-sha256`` value sent (hex, ``UNSIGN
 a ``STREAMING-…`` value). Without that header it is ``UNSIGNED-PAYLOAD`` for s3 and, for iam and
 sts, the body's SHA-256 the caller passes (the empty body's when it passes none).
 
-UNCONFIRMED choices (no AWS evidence in the reference):
+Choices (docs/aws-behaviour.md CHOICE-44 to CHOICE-50):
 
 * Messages ``the authorization header requires three components: Credential, SignedHeaders,
   and Signature.`` and ``the authorization component "X" is malformed.``

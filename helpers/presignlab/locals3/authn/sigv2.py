@@ -1,6 +1,6 @@
 """SigV2 authentication: presigned (query) URLs and the signature check header auth shares.
 
-Order for a SigV2 presigned URL (reference §1c): the three parameters, the ``Expires`` value,
+Order for a SigV2 presigned URL (AUTH-V2-02 to AUTH-V2-04): the three parameters, the ``Expires`` value,
 expiry, then the access key and session token, then the signature. SigV2 never answers
 HeadersNotSigned: an extra ``x-amz-*`` header changes the string to sign, so the signature
 does not match.

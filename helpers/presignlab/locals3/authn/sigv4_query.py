@@ -1,24 +1,25 @@
 """SigV4 authentication: the checks query and header auth share, and presigned (query) URLs.
 
-The query flow follows the reference's check order (§1b): parameter presence and format
-(§1a rows 1, 11, 2, 4, 5, 7, 6, 9, 10, 8), then the bucket's region (row 3), then the URL's
+The query flow follows AWS's check order (AUTH-Q-11): parameter presence and format
+(AUTH-Q-01 to AUTH-Q-03), then the bucket's region (AUTH-Q-04), then the URL's
 validity window (rows 13, 12), then the access key and session token (rows 16–19), then
-unsigned ``x-amz-*`` headers (row 15), and last the signature (rows 14, 25, 27).
+``host`` and unsigned ``x-amz-*`` headers (AUTH-Q-07, AUTH-Q-08), and last the signature
+(AUTH-Q-10).
 
-UNCONFIRMED choices (the reference marks them so):
+Choices (docs/aws-behaviour.md CHOICE-53 to CHOICE-60):
 
 * Order inside the format checks: algorithm, credential shape, service, terminator,
   X-Amz-Date format, credential date, X-Amz-Expires (not a number, negative, over a week).
-* Messages for rows 4, 5, 6, 9, 10 and 11 are the emulator wordings the reference quotes.
-* Rows 8, 9 and 10 answer 400 AuthorizationQueryParametersError; ``X-Amz-Expires`` is read as
+* Messages for a wrong service, terminator, credential date, algorithm and a non-numeric or
+  negative X-Amz-Expires are emulator wordings (CHOICE-56, CHOICE-57).
+* Expiry errors answer 400 AuthorizationQueryParametersError; ``X-Amz-Expires`` is read as
   ASCII digits with an optional ``-`` (``+5``, ``1.5``, `` 5`` are not numbers), and a value too
   long to read is over a week (or negative).
-* A credential part that is empty or not printable ASCII is a malformed credential (row 2).
+* A credential part that is empty or not printable ASCII is a malformed credential (AUTH-Q-02).
 * "Not yet valid" means X-Amz-Date more than 15 minutes after ``now``; "expired" means
   ``now`` after X-Amz-Date + X-Amz-Expires (the last second is still valid).
 * The session token comes from ``X-Amz-Security-Token``, else from an
   ``x-amz-security-token`` header.
-* The SignedHeaders are not required to contain ``host`` (no AWS evidence for the message).
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ class Scope:
 
 
 def parse_credential(value: str, *, service: str, header: bool) -> Scope:
-    """Rows 2, 4 and 5: the credential's shape, its service and its terminator."""
+    """AUTH-Q-02, CHOICE-56: the credential's shape, its service and its terminator."""
     prefix = _HEADER_PREFIX if header else _QUERY_PREFIX
     parts = value.split("/")
     if len(parts) != 5 or not all(_PRINTABLE.fullmatch(part) for part in parts):
@@ -98,7 +99,7 @@ def parse_credential(value: str, *, service: str, header: bool) -> Scope:
 
 
 def check_credential_date(scope: Scope, amz_date: str, *, header: bool) -> None:
-    """Row 6: the credential's date must be the day of X-Amz-Date."""
+    """CHOICE-56: the credential's date must be the day of X-Amz-Date."""
     if scope.date != amz_date[:8]:
         message = (
             f'Invalid credential date "{scope.date}". '
@@ -108,7 +109,7 @@ def check_credential_date(scope: Scope, amz_date: str, *, header: bool) -> None:
 
 
 def check_region(scope: Scope, bucket_region: str | None, *, header: bool) -> None:
-    """Row 3 (query) and row 28 (header): the scope must name the bucket's region."""
+    """AUTH-Q-04 (query) and AUTH-H-02 (header): the scope must name the bucket's region."""
     if bucket_region is None or scope.region == bucket_region:
         return
     prefix = _HEADER_PREFIX if header else _QUERY_PREFIX
@@ -120,7 +121,8 @@ def check_region(scope: Scope, bucket_region: str | None, *, header: bool) -> No
 
 
 def check_headers_signed(request: SentRequest, signed: Sequence[str]) -> None:
-    """Row 15: every ``x-amz-*`` header but ``x-amz-content-sha256`` must be signed."""
+    """AUTH-Q-07, AUTH-Q-08: ``host`` and every ``x-amz-*`` header but ``x-amz-content-sha256``
+    must be signed."""
     covered = {name.lower() for name in signed}
     if "host" not in covered:
         raise headers_not_signed(["host"])
@@ -148,7 +150,7 @@ def verify_v4(
     credential: Credential,
     payload: str,
 ) -> None:
-    """Rows 14, 25, 27: recompute the signature and compare it in constant time."""
+    """AUTH-Q-10: recompute the signature and compare it in constant time."""
     canonical = sigv4_canonical_request(request, signed, payload)
     to_sign = sigv4_string_to_sign(canonical, amz_date, scope.region, scope.service)
     key = sigv4.signing_key(credential.secret_key, amz_date, scope.region, scope.service)
@@ -160,7 +162,7 @@ def verify_v4(
 
 
 def _expires_seconds(value: str) -> int:
-    """Rows 9, 10 and 8, in that order."""
+    """AUTH-Q-03, CHOICE-57: not a number, negative, over a week, in that order."""
     if not re.fullmatch(r"-?[0-9]+", value):
         raise scope_error("X-Amz-Expires should be a number", header=False)
     digits = value.lstrip("-").lstrip("0") or "0"

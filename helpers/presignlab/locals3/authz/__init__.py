@@ -1,6 +1,6 @@
 """Authorization for the strict local S3: IAM, bucket policy, Block Public Access, ACLs.
 
-:func:`authorize` runs after authentication (reference §1b item 5) and raises the
+:func:`authorize` runs after authentication (AUTHZ-01) and raises the
 :class:`~presignlab.locals3.s3_error.S3Error` AWS would answer, or returns None. State comes
 live from moto (:mod:`presignlab.locals3.authz_state`). The checks, in this order:
 
@@ -14,22 +14,22 @@ live from moto (:mod:`presignlab.locals3.authz_state`). The checks, in this orde
    bucket owner's account. On a bucket with ACLs enabled and IgnorePublicAcls off, a bucket or
    object ACL grant to ``AllUsers`` (or, for signed callers, ``AuthenticatedUsers``) allows
    like a bucket policy statement would. Refusal: 403 ``AccessDenied`` ``Access Denied``
-   (reference row 20).
+   (AUTHZ-02, AUTHZ-03).
 2. **Object Ownership.** On a ``BucketOwnerEnforced`` bucket, PutObject / CopyObject /
    CreateMultipartUpload / PostObject / PutObjectAcl / PutBucketAcl setting an ACL other than
    ``bucket-owner-full-control`` give 400 ``AccessControlListNotSupported`` ``The bucket does
    not allow ACLs`` (rows 21, 22a).
 3. **Block Public Access.** With ACLs enabled and BlockPublicAcls, a public ACL gives 403
-   ``AccessDenied`` (row 22); with BlockPublicPolicy, PutBucketPolicy with a public policy gives
+   ``AccessDenied`` (AUTHZ-05); with BlockPublicPolicy, PutBucketPolicy with a public policy gives
    403 ``AccessDenied`` ``Access Denied`` (the classic text is what users quote for it, e.g.
    torchbox/buckup#18, 2023).
 
 UNCONFIRMED choices:
 
 * the message stays the classic ``Access Denied``: AWS's newer contextual text for same-account
-  callers (row 20) is not evidenced, and a stable message keeps notebook outputs stable;
+  callers (AUTHZ-02) is not yet emitted, and a stable message keeps notebook outputs stable;
 * the order above (IAM first, so a caller without permission learns nothing about the bucket's
-  settings; then ownership, which row 22a shows wins over BlockPublicAcls);
+  settings; then ownership, which is reported to win over BlockPublicAcls);
 * a request on a bucket that does not exist is 404 ``NoSuchBucket`` whoever sends it (AWS
   answers so before it evaluates policies); CreateBucket is checked against identity policies
   only;

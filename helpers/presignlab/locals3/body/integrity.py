@@ -1,4 +1,4 @@
-"""PutObject preconditions and digests, checked as Amazon S3 checks them (reference rows 23–24d).
+"""PutObject preconditions and digests, checked as Amazon S3 checks them (INTEG-01 to INTEG-14).
 
 Three steps, for the server to call in this order:
 
@@ -91,7 +91,7 @@ def _strict_b64(value: str, size: int) -> bytes | None:
 def check_put_headers(
     headers: HeaderPairs, *, hoisted: Iterable[tuple[str, str]] = ()
 ) -> DigestSpec:
-    """Rows 23a, 24a, 24b, 24d: reject bad conditional/digest headers before reading the body."""
+    """INTEG-05, INTEG-06, INTEG-08, INTEG-12: reject bad conditional/digest headers before reading the body."""
     if_none_match = _values(headers, "if-none-match")
     if if_none_match and ",".join(if_none_match).strip() != "*":
         raise not_implemented_header(
@@ -136,7 +136,7 @@ def _etags(value: str) -> set[str]:
 
 
 def check_preconditions(headers: HeaderPairs, *, key: str, current_etag: str | None) -> None:
-    """Rows 23 and 23b: conditional writes against the current object (None: no object)."""
+    """INTEG-01 to INTEG-03: conditional writes against the current object (None: no object)."""
     if_match = _values(headers, "if-match")
     if if_match:
         if current_etag is None:

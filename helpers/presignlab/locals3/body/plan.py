@@ -3,7 +3,7 @@
 :class:`BodyPlan` decides once, from the decided request and its authentication:
 
 * an aws-chunked body is decoded only when the signature says so (``x-amz-content-sha256`` is a
-  ``STREAMING-*`` value, AUTH-C-01); a ``Content-Encoding: aws-chunked`` header alone changes
+  ``STREAMING-*`` value, AUTH-CK-01); a ``Content-Encoding: aws-chunked`` header alone changes
   nothing: the body is then hashed as sent, and a mismatch with a signed SHA-256 is 400
   XAmzContentSHA256Mismatch (BODY-04);
 * a body with something to verify (a hex ``x-amz-content-sha256``, Content-MD5, a checksum, an
@@ -82,7 +82,7 @@ class BodyPlan:
 
     @property
     def aws_chunked(self) -> bool:
-        """Whether the signature declares an aws-chunked body (AUTH-C-01)."""
+        """Whether the signature declares an aws-chunked body (AUTH-CK-01)."""
         return (self.req.header("x-amz-content-sha256") or "") in STREAMING_FORMS
 
     def _has_body(self) -> bool:
@@ -196,8 +196,12 @@ class BodyPlan:
 
     def hand_over(self, account_id: str, req: S3Request, result: MotoAnswer) -> None:
         """Give a large upload's spooled body to the object moto just stored."""
-        if self._large and self._spool is not None and large_put.adopt_spooled_body(
-            account_id, req, result, self._spool, self._large_length, self._md5.hexdigest()
+        if (
+            self._large
+            and self._spool is not None
+            and large_put.adopt_spooled_body(
+                account_id, req, result, self._spool, self._large_length, self._md5.hexdigest()
+            )
         ):
             self._spool = None  # moto's object owns the file now
 

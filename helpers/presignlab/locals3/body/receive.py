@@ -9,7 +9,7 @@ failing request stores nothing. Otherwise (e.g. a presigned PUT with ``UNSIGNED-
 inside moto's read if the body ends early: moto reads a whole body before it stores anything,
 so nothing is stored then either. We never hold a whole-body copy in memory.
 
-Rules (reference rows 25a/25b; header auth): a PUT without Content-Length that is not chunked
+Rules (BODY-01 to BODY-04): a PUT without Content-Length that is not chunked
 is 411 ``MissingContentLength``; a body shorter than Content-Length is 400 ``IncompleteBody``; a
 hex ``x-amz-content-sha256`` that does not match is 400 ``XAmzContentSHA256Mismatch`` with
 ``ClientComputedContentSHA256`` and ``S3ComputedContentSHA256``.

@@ -3,7 +3,7 @@
 moto reads configuration bodies (CORS, tagging, lifecycle, DeleteObjects, ...) with an XML
 parser that expands entities and recurses per level, so a hostile body could answer 500 or make
 the server work without bound. S3 answers such a body 400 MalformedXML "The XML you provided was
-not well-formed or did not validate against our published schema" (BODY-07); so does this
+not well-formed or did not validate against our published schema" (LIMIT-02); so does this
 check, for a body that is not well-formed, declares a DOCTYPE or an entity, or nests deeper than
 :data:`~presignlab.locals3.wire.limits.MAX_XML_DEPTH`.
 """

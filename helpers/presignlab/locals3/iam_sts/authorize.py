@@ -17,7 +17,7 @@ Rules (docs/aws-behaviour.md, "IAM and STS"; IAM User Guide, "Policy evaluation 
 Refusals are 403 AccessDenied "User: ARN is not authorized to perform: ACTION on resource:
 RESOURCE because no identity-based policy allows the ACTION action" (or "with an explicit deny
 in an identity-based policy"); a trust policy that refuses gives the message without a reason.
-Resources (our choice, docs/aws-behaviour.md CHOICE-IAM-01): ``UserName`` / ``RoleName`` /
+Resources (our choice, docs/aws-behaviour.md CHOICE-111): ``UserName`` / ``RoleName`` /
 ``GroupName`` name ``user/NAME`` / ``role/NAME`` / ``group/NAME``; ``PolicyArn`` and ``RoleArn``
 name themselves; actions on one's own user without ``UserName`` name the caller's user;
 anything else is ``*``.

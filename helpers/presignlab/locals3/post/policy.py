@@ -1,4 +1,4 @@
-"""The POST policy document: decoding it and checking a form against it (reference §2).
+"""The POST policy document: decoding it and checking a form against it (POST-05, POST-06).
 
 Pure functions, no I/O. A policy is base64 JSON ``{"expiration": "…Z", "conditions": […]}``.
 Conditions are checked in the order written; each failure is echoed as written in the policy
@@ -17,7 +17,7 @@ named by a condition, except ``x-amz-signature``, ``signature``, ``awsaccesskeyi
 UNCONFIRMED choices:
 
 * A correctly signed policy that is not base64 JSON gives 400 InvalidPolicyDocument ``Invalid
-  Policy: Invalid JSON.`` (a tampered one fails the signature first, as the reference shows).
+  Policy: Invalid JSON.`` (a tampered one fails the signature first, as recorded, POST-04).
 * Missing or unreadable ``expiration`` / ``conditions``, or a condition that is neither a
   one-property object nor a 3-element array with a known operator, give 400
   InvalidPolicyDocument with the messages in :data:`_MESSAGES`.

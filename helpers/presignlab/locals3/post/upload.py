@@ -22,7 +22,7 @@ ignored.
 
 UNCONFIRMED choices:
 
-* 200/201/204 answers carry ``ETag`` and ``Location`` headers (the reference shows them on 201).
+* 200/201/204 answers carry ``ETag`` and ``Location`` headers (recorded on 201, POST-11; CHOICE-26).
 * The 303 query values are percent-encoded (``etag`` with its quotes, ``%22…%22``).
 * ``${filename}`` takes the file part's filename after its last ``/`` or ``\\``; a key empty
   after substitution gives 400 InvalidArgument ``User key must have a length greater than 0.``

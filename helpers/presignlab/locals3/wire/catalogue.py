@@ -4,7 +4,7 @@ Each function builds one :class:`~presignlab.locals3.wire.errors.S3Error` (statu
 and the extra elements in AWS's order); RequestId and HostId are added when it is rendered.
 No other module constructs an ``S3Error`` (a test checks this), so the wording of an answer is
 decided here, once. The source of each text and whether it is recorded from AWS, documented or
-our choice is in docs/aws-behaviour.md, under the rule id given in each docstring.
+our choice is in docs/aws-behaviour.md, under the rule id each docstring gives.
 """
 
 from __future__ import annotations
@@ -100,17 +100,17 @@ def hex_bytes(text: str) -> str:
 
 
 def invalid_uri() -> S3Error:
-    """400 InvalidURI (WIRE-03): a path or query S3 cannot parse."""
+    """400 InvalidURI: a path or query S3 cannot parse (WIRE-02)."""
     return S3Error(400, "InvalidURI", "Couldn't parse the specified URI.")
 
 
 def bad_request(message: str = "An error occurred when parsing the HTTP request.") -> S3Error:
-    """400 BadRequest (WIRE-01, CORS-01)."""
+    """400 BadRequest (WIRE-03, CORS-01)."""
     return S3Error(400, "BadRequest", message)
 
 
 def header_section_too_large() -> S3Error:
-    """400 RequestHeaderSectionTooLarge (WIRE-02)."""
+    """400 RequestHeaderSectionTooLarge (WIRE-01)."""
     return S3Error(
         400,
         "RequestHeaderSectionTooLarge",
@@ -119,12 +119,12 @@ def header_section_too_large() -> S3Error:
 
 
 def header_not_iso_8859_1(name: str, shown: str) -> S3Error:
-    """400 InvalidArgument for a header value S3 cannot represent (WIRE-04)."""
+    """400 InvalidArgument for a header value S3 cannot represent (WIRE-04, RESP-05)."""
     return invalid_argument("Header value cannot be represented using ISO-8859-1.", name, shown)
 
 
 def content_length_invalid(sent: str) -> S3Error:
-    """400 InvalidArgument for a Content-Length that is not a non-negative integer (WIRE-05)."""
+    """400 InvalidArgument for a Content-Length that is not a non-negative integer (WIRE-03)."""
     return invalid_argument(
         "Content-Length must be a non-negative integer.", "Content-Length", sent[:64]
     )
@@ -138,7 +138,7 @@ def invalid_bucket_name(bucket: str) -> S3Error:
 
 
 def key_too_long(key: str, size: int) -> S3Error:
-    """400 KeyTooLongError (ADDR-05): a key over 1024 bytes."""
+    """400 KeyTooLongError: a key over 1024 bytes (ADDR-09)."""
     return S3Error(
         400,
         "KeyTooLongError",
@@ -148,7 +148,7 @@ def key_too_long(key: str, size: int) -> S3Error:
 
 
 def no_such_bucket(bucket: str) -> S3Error:
-    """404 NoSuchBucket (ADDR-06)."""
+    """404 NoSuchBucket (ADDR-05)."""
     return S3Error(
         404, "NoSuchBucket", "The specified bucket does not exist", (("BucketName", bucket),)
     )
@@ -160,7 +160,7 @@ def no_such_key(key: str) -> S3Error:
 
 
 def method_not_allowed(method: str, resource_type: str) -> S3Error:
-    """405 MethodNotAllowed (OPS-02): no S3 operation has this method on this resource."""
+    """405 MethodNotAllowed: no S3 operation has this method on this resource (OPS-02)."""
     return S3Error(
         405,
         "MethodNotAllowed",
@@ -170,7 +170,7 @@ def method_not_allowed(method: str, resource_type: str) -> S3Error:
 
 
 def operation_not_implemented(operation: str) -> S3Error:
-    """501 NotImplemented (CHOICE-OPS-01): an S3 operation the local S3 does not emulate."""
+    """501 NotImplemented: an S3 operation the local S3 does not emulate (OPS-03)."""
     return S3Error(
         501,
         "NotImplemented",
@@ -191,7 +191,7 @@ def invalid_argument(message: str, name: str, value: str) -> S3Error:
 
 
 def request_timeout() -> S3Error:
-    """400 RequestTimeout (BODY-05): a client too slow to send its request."""
+    """400 RequestTimeout: a client too slow to send its request (BODY-04, LIMIT-04)."""
     return S3Error(
         400,
         "RequestTimeout",
@@ -201,7 +201,7 @@ def request_timeout() -> S3Error:
 
 
 def slow_down() -> S3Error:
-    """503 SlowDown (CHOICE-WIRE-02): more connections than the server takes at once."""
+    """503 SlowDown: more connections than the server takes at once (LIMIT-03)."""
     return S3Error(503, "SlowDown", "Please reduce your request rate.")
 
 
@@ -223,8 +223,8 @@ _QUERY_API_CODES: dict[str, tuple[int, str, str]] = {
 
 
 def query_api_variant(error: S3Error) -> S3Error:
-    """``error`` as IAM and STS word it (IAMSTS-02): their codes for unknown, invalid and expired
-    credentials and for a signature mismatch; other errors keep their status, code and message."""
+    """``error`` as IAM and STS word it (CHOICE-81): their codes for bad and expired
+    credentials and for a signature mismatch; other errors keep status, code and message."""
     status, code, message = _QUERY_API_CODES.get(
         error.code, (error.status, error.code, error.message)
     )
@@ -232,7 +232,7 @@ def query_api_variant(error: S3Error) -> S3Error:
 
 
 def internal_error() -> S3Error:
-    """500 InternalError: the last resort for a bug in our layer."""
+    """500 InternalError: the last resort for a bug in our layer (RESP-07)."""
     return S3Error(500, "InternalError", "We encountered an internal error. Please try again.")
 
 
@@ -240,7 +240,7 @@ def internal_error() -> S3Error:
 
 
 def access_forbidden(message: str, method: str, resource_type: str) -> S3Error:
-    """403 AccessForbidden, S3's refused-preflight answer (CORS-02..04)."""
+    """403 AccessForbidden, S3's refused-preflight answer (CORS-02 to CORS-04)."""
     return S3Error(
         403, "AccessForbidden", message, (("Method", method), ("ResourceType", resource_type))
     )
@@ -250,7 +250,8 @@ def access_forbidden(message: str, method: str, resource_type: str) -> S3Error:
 
 
 def scope_error(message: str, *, header: bool, extra: Sequence[tuple[str, str]] = ()) -> S3Error:
-    """400 AuthorizationHeaderMalformed (header auth) or AuthorizationQueryParametersError."""
+    """400 AuthorizationHeaderMalformed (header auth) or AuthorizationQueryParametersError
+    (AUTH-Q-02 to AUTH-Q-04, AUTH-H-01, AUTH-H-02)."""
     code = "AuthorizationHeaderMalformed" if header else "AuthorizationQueryParametersError"
     return S3Error(400, code, message, tuple(extra))
 
@@ -258,19 +259,19 @@ def scope_error(message: str, *, header: bool, extra: Sequence[tuple[str, str]] 
 def access_denied(
     message: str = ACCESS_DENIED_MESSAGE, extra: Iterable[tuple[str, str]] = ()
 ) -> S3Error:
-    """403 AccessDenied with ``message`` (classic ``Access Denied`` by default)."""
+    """403 AccessDenied with ``message``, ``Access Denied`` by default (AUTHZ-02, AUTHZ-03)."""
     return S3Error(403, "AccessDenied", message, tuple(extra))
 
 
 def request_expired(expires_at: datetime, now: datetime, x_amz_expires: str | None) -> S3Error:
-    """AUTH-Q-12 (SigV4, with ``X-Amz-Expires``) and AUTH-V2-03 (SigV2, without it)."""
+    """403 Request has expired: SigV4 with ``X-Amz-Expires``, SigV2 without (AUTH-Q-05, AUTH-V2-03)."""
     extra = [] if x_amz_expires is None else [("X-Amz-Expires", x_amz_expires)]
     extra += [("Expires", iso_z(expires_at)), ("ServerTime", iso_z(now))]
     return access_denied("Request has expired", extra)
 
 
 def request_not_yet_valid(signed_at: datetime, expires_at: datetime, now: datetime) -> S3Error:
-    """AUTH-Q-13: X-Amz-Date in epoch milliseconds, then Expires and ServerTime."""
+    """403 Request is not yet valid: X-Amz-Date in epoch ms, Expires, ServerTime (AUTH-Q-06)."""
     millis = str(int(signed_at.timestamp()) * 1000)
     return access_denied(
         "Request is not yet valid",
@@ -279,7 +280,7 @@ def request_not_yet_valid(signed_at: datetime, expires_at: datetime, now: dateti
 
 
 def invalid_access_key(access_key_id: str) -> S3Error:
-    """AUTH-K-01: an access key S3 does not know (or an inactive one)."""
+    """403 InvalidAccessKeyId: a key S3 does not know, or an inactive one (AUTH-KEY-01)."""
     return S3Error(
         403,
         "InvalidAccessKeyId",
@@ -289,7 +290,7 @@ def invalid_access_key(access_key_id: str) -> S3Error:
 
 
 def invalid_token(echo: str | None) -> S3Error:
-    """AUTH-K-02. ``echo`` is the token to show in ``<Token-0>``: only ever an unknown one."""
+    """400 InvalidToken; ``echo`` goes in ``<Token-0>``, only ever an unknown token (AUTH-KEY-02)."""
     extra = () if echo is None else (("Token-0", echo),)
     return S3Error(
         400, "InvalidToken", "The provided token is malformed or otherwise invalid.", extra
@@ -297,12 +298,12 @@ def invalid_token(echo: str | None) -> S3Error:
 
 
 def expired_token() -> S3Error:
-    """AUTH-K-03 (no ``<Token-0>``: the token was a real secret once)."""
+    """400 ExpiredToken, without ``<Token-0>``: it was a real secret once (AUTH-KEY-04)."""
     return S3Error(400, "ExpiredToken", "The provided token has expired.")
 
 
 def headers_not_signed(names: Iterable[str]) -> S3Error:
-    """AUTH-Q-15: the unsigned names (lower-case, in the order sent), or ``host``."""
+    """403 AccessDenied naming unsigned headers (as sent), or ``host`` (AUTH-Q-07, AUTH-Q-08)."""
     return access_denied(
         "There were headers present in the request which were not signed",
         [("HeadersNotSigned", ", ".join(names))],
@@ -312,7 +313,8 @@ def headers_not_signed(names: Iterable[str]) -> S3Error:
 def signature_mismatch(
     access_key_id: str, string_to_sign: str, provided: str, canonical_request: str | None = None
 ) -> S3Error:
-    """AUTH-Q-14 (SigV4, with the canonical request) and SigV2 (``canonical_request=None``)."""
+    """403 SignatureDoesNotMatch; SigV2 and POST pass ``canonical_request=None``
+    (AUTH-Q-10, AUTH-V2-04, POST-04)."""
     extra = [
         ("AWSAccessKeyId", access_key_id),
         ("StringToSign", string_to_sign),
@@ -328,12 +330,12 @@ def signature_mismatch(
 
 
 def chunk_signature_mismatch() -> S3Error:
-    """AUTH-C-02: an aws-chunked chunk or trailer whose signature does not match."""
+    """403 SignatureDoesNotMatch for an aws-chunked chunk or trailer (AUTH-CK-03)."""
     return S3Error(403, "SignatureDoesNotMatch", SIGNATURE_MISMATCH_MESSAGE)
 
 
 def time_too_skewed(request_time: str, now: datetime) -> S3Error:
-    """AUTH-H-05: header auth with a date more than 15 minutes from the server's clock."""
+    """403 RequestTimeTooSkewed: a header-auth date over 15 minutes off (AUTH-H-03)."""
     return S3Error(
         403,
         "RequestTimeTooSkewed",
@@ -347,12 +349,12 @@ def time_too_skewed(request_time: str, now: datetime) -> S3Error:
 
 
 def missing_date() -> S3Error:
-    """AUTH-H-04: header auth with no readable ``x-amz-date`` or ``Date`` header."""
+    """403 AccessDenied: header auth with no readable ``x-amz-date`` or ``Date`` (AUTH-H-03)."""
     return access_denied("AWS authentication requires a valid Date or x-amz-date header")
 
 
 def missing_authentication_token() -> S3Error:
-    """IAMSTS-01: an anonymous IAM or STS call."""
+    """403 MissingAuthenticationToken: an anonymous IAM or STS call (CHOICE-80)."""
     return S3Error(403, "MissingAuthenticationToken", "Request is missing Authentication Token")
 
 
@@ -360,12 +362,12 @@ def missing_authentication_token() -> S3Error:
 
 
 def acl_not_supported() -> S3Error:
-    """AUTHZ-04: an ACL on a bucket whose Object Ownership is BucketOwnerEnforced."""
+    """400 AccessControlListNotSupported: an ACL on an ACL-disabled bucket (AUTHZ-04)."""
     return S3Error(400, "AccessControlListNotSupported", "The bucket does not allow ACLs")
 
 
 def bucket_acl_with_ownership() -> S3Error:
-    """AUTHZ-05: CreateBucket with an ACL and BucketOwnerEnforced."""
+    """400 InvalidBucketAclWithObjectOwnership: CreateBucket with an ACL (CHOICE-69)."""
     return S3Error(
         400,
         "InvalidBucketAclWithObjectOwnership",
@@ -374,22 +376,22 @@ def bucket_acl_with_ownership() -> S3Error:
 
 
 def malformed_policy(message: str) -> S3Error:
-    """400 MalformedPolicy (AUTHZ-07) with the reason."""
+    """400 MalformedPolicy with the reason (LIMIT-01)."""
     return S3Error(400, "MalformedPolicy", message)
 
 
 def policy_too_large() -> S3Error:
-    """400 PolicyTooLarge (AUTHZ-08): a bucket policy over 20 KB."""
-    return S3Error(400, "PolicyTooLarge", "Policy exceeds the maximum allowed document size.")
+    """400 MalformedPolicy for a bucket policy over 20 KB (LIMIT-01, CHOICE-96)."""
+    return S3Error(400, "MalformedPolicy", "Policy exceeds the maximum allowed document size.")
 
 
 def malformed_policy_document() -> S3Error:
-    """400 MalformedPolicyDocument (IAMSTS-05): an IAM policy document IAM cannot read."""
+    """400 MalformedPolicyDocument: an IAM policy document IAM cannot read (CHOICE-97)."""
     return S3Error(400, "MalformedPolicyDocument", "Syntax errors in policy.")
 
 
 def validation_error(message: str) -> S3Error:
-    """400 ValidationError (IAM and STS parameter validation, IAMSTS-04)."""
+    """400 ValidationError: an IAM or STS parameter out of bounds (IAM-05, IAM-06)."""
     return S3Error(400, "ValidationError", message)
 
 
@@ -397,12 +399,12 @@ def validation_error(message: str) -> S3Error:
 
 
 def post_enclosure_type() -> S3Error:
-    """POST-01: the request is not ``multipart/form-data``."""
+    """412 PreconditionFailed: the POST is not ``multipart/form-data`` (POST-01)."""
     return precondition_failed("Bucket POST must be of the enclosure-type multipart/form-data")
 
 
 def malformed_post() -> S3Error:
-    """POST-02: a body that is not well-formed multipart/form-data."""
+    """400 MalformedPOSTRequest: a body that is not well-formed multipart (CHOICE-23)."""
     return S3Error(
         400,
         "MalformedPOSTRequest",
@@ -411,7 +413,7 @@ def malformed_post() -> S3Error:
 
 
 def incorrect_number_of_files() -> S3Error:
-    """POST-10: no file part, or more than one."""
+    """400 IncorrectNumberOfFilesInPostRequest: not exactly one file (POST-12)."""
     return S3Error(
         400,
         "IncorrectNumberOfFilesInPostRequest",
@@ -420,7 +422,7 @@ def incorrect_number_of_files() -> S3Error:
 
 
 def max_post_pre_data() -> S3Error:
-    """POST-11: the fields before the file are too large."""
+    """400 MaxPostPreDataLengthExceededError: fields before the file too large (POST-12)."""
     return S3Error(
         400,
         "MaxPostPreDataLengthExceededError",
@@ -429,12 +431,12 @@ def max_post_pre_data() -> S3Error:
 
 
 def invalid_policy_document(message: str) -> S3Error:
-    """POST-05: a signed POST policy that cannot be read."""
+    """400 InvalidPolicyDocument: a signed POST policy that cannot be read (POST-05)."""
     return S3Error(400, "InvalidPolicyDocument", message)
 
 
 def invalid_storage_class(requested: str) -> S3Error:
-    """POST-09: a storage class S3 does not know."""
+    """400 InvalidStorageClass: a storage class S3 does not know (POST-08)."""
     return S3Error(
         400,
         "InvalidStorageClass",
@@ -444,7 +446,7 @@ def invalid_storage_class(requested: str) -> S3Error:
 
 
 def entity_too_large(size: int, maximum: int) -> S3Error:
-    """POST-07 (content-length-range) and BODY-06 (the largest PutObject)."""
+    """400 EntityTooLarge: over content-length-range or the largest upload (POST-06, CHOICE-109)."""
     return S3Error(
         400,
         "EntityTooLarge",
@@ -454,7 +456,7 @@ def entity_too_large(size: int, maximum: int) -> S3Error:
 
 
 def entity_too_small(size: int, minimum: int) -> S3Error:
-    """POST-07: a file smaller than the policy's content-length-range."""
+    """400 EntityTooSmall: under content-length-range (POST-06, MPU-02)."""
     return S3Error(
         400,
         "EntityTooSmall",
@@ -464,7 +466,7 @@ def entity_too_small(size: int, minimum: int) -> S3Error:
 
 
 def malformed_xml() -> S3Error:
-    """400 MalformedXML (BODY-07, POST-12): XML S3 cannot read or that breaks its schema."""
+    """400 MalformedXML: XML S3 cannot read or that breaks its schema (LIMIT-02, POST-09)."""
     return S3Error(
         400,
         "MalformedXML",
@@ -481,7 +483,7 @@ def precondition_failed(condition: str) -> S3Error:
 
 
 def not_implemented_header(header: str, additional: str | None = None) -> S3Error:
-    """501 NotImplemented naming a header (INTEG-04, BODY-03)."""
+    """501 NotImplemented naming a header (INTEG-04, INTEG-05, BODY-05)."""
     extra = [("Header", header)]
     if additional is not None:
         extra.append(("additionalMessage", additional))
@@ -489,7 +491,7 @@ def not_implemented_header(header: str, additional: str | None = None) -> S3Erro
 
 
 def invalid_digest(content_md5: str) -> S3Error:
-    """INTEG-05: a Content-MD5 that is not the base64 of 16 bytes."""
+    """400 InvalidDigest: a Content-MD5 that is not base64 of 16 bytes (INTEG-06)."""
     return S3Error(
         400,
         "InvalidDigest",
@@ -499,13 +501,13 @@ def invalid_digest(content_md5: str) -> S3Error:
 
 
 def checksum_value_invalid(name: str, *, trailing: bool = False) -> S3Error:
-    """INTEG-07: a checksum value that is not valid base64 of the algorithm's size."""
+    """400 InvalidRequest: a checksum value not base64 of its size (INTEG-08)."""
     where = "trailing header" if trailing else "header"
     return invalid_request(f"Value for {name} {where} is invalid.")
 
 
 def bad_digest(algorithm: str | None, expected: str = "", calculated: str = "") -> S3Error:
-    """400 BadDigest: Content-MD5 (``algorithm`` None, INTEG-06) or a checksum (INTEG-08)."""
+    """400 BadDigest: Content-MD5 (``algorithm`` None, INTEG-06) or a checksum (INTEG-07, INTEG-09)."""
     if algorithm is None:
         return S3Error(
             400,
@@ -519,7 +521,7 @@ def bad_digest(algorithm: str | None, expected: str = "", calculated: str = "") 
 
 
 def xml_sha256_mismatch(client: str, server: str) -> S3Error:
-    """BODY-04: a body whose SHA-256 is not the signed ``x-amz-content-sha256``."""
+    """400 XAmzContentSHA256Mismatch: the body is not the signed SHA-256 (AUTH-CK-01, BODY-03)."""
     return S3Error(
         400,
         "XAmzContentSHA256Mismatch",
@@ -529,7 +531,7 @@ def xml_sha256_mismatch(client: str, server: str) -> S3Error:
 
 
 def incomplete_body() -> S3Error:
-    """BODY-02: a body shorter than its Content-Length (or a broken aws-chunked body)."""
+    """400 IncompleteBody: shorter than Content-Length, or broken aws-chunked (BODY-02)."""
     return S3Error(
         400,
         "IncompleteBody",
@@ -538,10 +540,10 @@ def incomplete_body() -> S3Error:
 
 
 def missing_content_length() -> S3Error:
-    """BODY-01: a PUT with neither Content-Length nor a chunked body."""
+    """411 MissingContentLength: a PUT with no length and no chunked body (BODY-01)."""
     return S3Error(411, "MissingContentLength", "You must provide the Content-Length HTTP header.")
 
 
 def request_entity_too_large() -> S3Error:
-    """413 (CHOICE-BODY-02): an IAM/STS body or an S3 configuration body over its limit."""
+    """413 RequestEntityTooLarge: a non-upload body over its bound (CHOICE-109)."""
     return S3Error(413, "RequestEntityTooLarge", "Request body is too large.")

@@ -2,7 +2,7 @@
 
 ``<?xml version="1.0" encoding="UTF-8"?>\\n<Error><Code/><Message/>[extra elements]
 <RequestId/><HostId/></Error>`` with ``Content-Type: application/xml`` and the matching
-``x-amz-request-id`` / ``x-amz-id-2`` headers (reference, "Common envelope").
+``x-amz-request-id`` / ``x-amz-id-2`` headers (RESP-01).
 """
 
 from __future__ import annotations

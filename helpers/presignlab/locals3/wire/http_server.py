@@ -13,15 +13,15 @@ What we change in its request handler (docs/aws-behaviour.md, "The wire"):
 * **deadlines**: the request line and headers must arrive within ``header_timeout`` seconds and
   the body within ``header_timeout`` plus one second per :data:`MIN_BODY_RATE` bytes, whatever
   the pace, and no single read may wait longer than the socket timeout; a client too slow gets
-  400 ``RequestTimeout`` (BODY-05), so a trickling client cannot hold a worker;
+  400 ``RequestTimeout`` (BODY-04, LIMIT-04), so a trickling client cannot hold a worker;
 * **a connection cap**: beyond ``max_connections`` open connections a new one is answered
-  503 ``SlowDown`` at once and closed (CHOICE-WIRE-02);
+  503 ``SlowDown`` at once and closed (CHOICE-98);
 * once the answer's headers are sent, what the client still sends of an unread body is drained
   for at most :data:`DRAIN_SECONDS` (werkzeug's own drain would wait for 10 MB), so an early
   refusal (a 412 to a large PUT, say) never holds the connection until the socket timeout;
 * ``Server: AmazonS3`` (once) instead of werkzeug's banner; no request logging at all;
 * errors found before the application runs (malformed request line, header line too long,
-  too many headers) are answered in S3's XML envelope instead of HTML (CHOICE-WIRE-01).
+  too many headers) are answered in S3's XML envelope instead of HTML (CHOICE-04).
 """
 
 from __future__ import annotations
