@@ -30,7 +30,7 @@ lab: $(VENV)/.installed-lab
 
 ## test: every unit test and every notebook under strict nbval
 test: $(VENV)/.installed-test
-	$(PY) -m pytest $(NBVAL) tests notebooks
+	BOTO_DISABLE_CRT=true $(PY) -m pytest $(NBVAL) tests notebooks
 
 ## notebooks: update each notebook from its jupytext .py twin, then execute it in place
 ## (NB=06 for one notebook, NB='06 07' for several; the default is all of them)
@@ -39,7 +39,7 @@ NB_SOURCES = $(sort $(foreach n,$(or $(NB),*),$(wildcard notebooks/$(n)*.py)))
 notebooks: $(VENV)/.installed-test
 	@test -n "$(NB_SOURCES)" || { echo "no notebook source matches NB='$(NB)' in notebooks/" >&2; exit 2; }
 	$(VENV)/bin/jupytext --update --to ipynb $(NB_SOURCES)
-	PRESIGNLAB_TARGET=local $(VENV)/bin/jupyter nbconvert --config tools/nbconvert_config.py \
+	BOTO_DISABLE_CRT=true PRESIGNLAB_TARGET=local $(VENV)/bin/jupyter nbconvert --config tools/nbconvert_config.py \
 		--to notebook --execute --inplace $(NB_SOURCES:.py=.ipynb)
 
 ## bench: performance side by side with a raw moto server; writes benchmarks/RESULTS.md

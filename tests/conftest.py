@@ -15,6 +15,10 @@ from __future__ import annotations
 
 import os
 
+# botocore signs through the AWS Common Runtime when awscrt (the test extra's, for the local S3's
+# checksums) is installed; the tests and notebooks expect botocore's own signers.
+os.environ.setdefault("BOTO_DISABLE_CRT", "true")
+
 from hypothesis import settings
 
 settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)

@@ -121,8 +121,9 @@ def test_query_parameter_added(s3: LocalS3) -> None:
 
 
 def test_path_changed(s3: LocalS3) -> None:
-    url = url_for(s3, "demo/a%20b.txt")
-    sent = url.replace("a%20b.txt", "a+b.txt")
+    """A literal "+" signed as %2B but sent raw: S3 reads the raw "+" as a space (ADDR-06)."""
+    url = url_for(s3, "demo/a%2Bb.txt")
+    sent = url.replace("a%2Bb.txt", "a+b.txt")
     assert cause(sent, send("PUT", sent), secret=s3.secret_access_key)[0] == "path-mismatch"
 
 

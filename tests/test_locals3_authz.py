@@ -10,8 +10,8 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
-from presignlab.locals3.authz import apply_new_bucket_defaults, authorize
 from presignlab.locals3.authn.identity import Principal
+from presignlab.locals3.authz import apply_new_bucket_defaults, authorize
 from presignlab.locals3.wire.errors import S3Error
 from presignlab.query_auth import SentRequest
 
@@ -72,11 +72,29 @@ def check(
             body=body,
         )
     except S3Error as exc:
-        return str(exc)
+        return DENIED if exc.code == "AccessDenied" else str(exc)
     return "ok"
 
 
-DENIED = "403 AccessDenied: Access Denied"
+def denial(principal: Principal | None, method: str, key: str | None = None, **kwargs: Any) -> str:
+    """The exact AccessDenied message authorize raises (it must raise one)."""
+    pairs = tuple(
+        (p.partition("=")[0], p.partition("=")[2]) for p in kwargs.pop("query", "").split("&") if p
+    )
+    path = "/" + "/".join(x for x in (BUCKET, key) if x)
+    request = SentRequest(method, "localhost", path, pairs, kwargs.pop("headers", ()))
+    scheme = "anonymous" if principal is None else "sigv4-query"
+    with pytest.raises(S3Error) as info:
+        authorize(
+            principal, request, bucket=BUCKET, key=key, account_id=ACCOUNT, scheme=scheme,
+            now=NOW, **kwargs,
+        )  # fmt: skip
+    assert info.value.code == "AccessDenied" and info.value.status == 403
+    assert not info.value.extra
+    return info.value.message
+
+
+DENIED = "403 AccessDenied"
 NO_ACLS = "400 AccessControlListNotSupported: The bucket does not allow ACLs"
 
 
@@ -487,3 +505,59 @@ def test_public_acl_allows_anonymous_reads_only_while_acls_count(aws: Any) -> No
         },
     )
     assert check(None, "GET", "open") == DENIED
+
+
+def test_a_same_account_refusal_names_caller_action_resource_and_reason(aws: Any) -> None:
+    """AUTHZ-02: S3's access-denied messages for callers of the bucket owner's account."""
+    s3, iam, _ = aws
+    iam.create_user(UserName="nina")
+    assert denial(user("nina"), "PUT", "a.txt") == (
+        f"User: arn:aws:iam::{ACCOUNT}:user/nina is not authorized to perform: s3:PutObject on "
+        f'resource: "arn:aws:s3:::{BUCKET}/a.txt" because no identity-based policy allows the '
+        "s3:PutObject action"
+    )
+    iam.put_user_policy(
+        UserName="nina",
+        PolicyName="p",
+        PolicyDocument=doc(
+            allow("s3:*", "*"), {"Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*"}
+        ),
+    )
+    assert denial(user("nina"), "DELETE", "a.txt").endswith(
+        'on resource: "arn:aws:s3:::lab-bucket/a.txt" with an explicit deny in an identity-based '
+        "policy"
+    )
+    s3.put_bucket_policy(
+        Bucket=BUCKET,
+        Policy=doc(
+            {
+                "Effect": "Deny",
+                "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:user/nina"},
+                "Action": "s3:GetObject",
+                "Resource": f"arn:aws:s3:::{BUCKET}/*",
+            }
+        ),
+    )
+    assert denial(user("nina"), "GET", "a.txt") == (
+        f"User: arn:aws:iam::{ACCOUNT}:user/nina is not authorized to perform: s3:GetObject on "
+        f'resource: "arn:aws:s3:::{BUCKET}/a.txt" with an explicit deny in a resource-based policy'
+    )
+
+
+def test_the_refusal_names_the_acl_permission_an_acl_needs(aws: Any) -> None:
+    _, iam, _ = aws
+    iam.create_user(UserName="otto")
+    iam.put_user_policy(
+        UserName="otto", PolicyName="p", PolicyDocument=doc(allow("s3:PutObject", "*"))
+    )
+    message = denial(
+        user("otto"), "PUT", "k", headers=(("x-amz-acl", "bucket-owner-full-control"),)
+    )
+    assert "perform: s3:PutObjectAcl on resource" in message
+
+
+def test_anonymous_and_cross_account_refusals_stay_access_denied(aws: Any) -> None:
+    """AUTHZ-03: context is only for callers of the bucket owner's account."""
+    assert denial(None, "GET", "a.txt") == "Access Denied"
+    stranger = Principal("user", OTHER_ACCOUNT, f"arn:aws:iam::{OTHER_ACCOUNT}:user/x", "x")
+    assert denial(stranger, "GET", "a.txt") == "Access Denied"

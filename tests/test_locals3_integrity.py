@@ -53,11 +53,26 @@ def verify(
         ("SHA256", hashlib.sha256(b"123456789").hexdigest()),
     ],
 )
-def test_check_values(algorithm: str, check: str) -> None:
-    digest = new_digest(algorithm.lower())
+@pytest.mark.parametrize("use_crt", [True, False], ids=["crt", "pure-python"])
+def test_check_values(algorithm: str, check: str, use_crt: bool) -> None:
+    digest = new_digest(algorithm.lower(), use_crt=use_crt)
     digest.update(b"1234")
     digest.update(b"56789")
     assert digest.digest().hex() == check
+
+
+@pytest.mark.parametrize("algorithm", ["CRC32C", "CRC64NVME"])
+def test_the_crt_and_the_fallback_agree(algorithm: str) -> None:
+    """botocore's crt extra is installed with the kit; the pure-Python CRCs stay its twin."""
+    from presignlab.locals3.body import checksums
+
+    assert checksums._CRT is not None, "awscrt (botocore[crt]) should be installed"
+    data = bytes(range(256)) * 41 + b"tail"
+    fast, slow = new_digest(algorithm), new_digest(algorithm, use_crt=False)
+    for start in range(0, len(data), 1000):
+        fast.update(data[start : start + 1000])
+        slow.update(data[start : start + 1000])
+    assert fast.digest() == slow.digest()
 
 
 def test_crc32_is_zlib() -> None:

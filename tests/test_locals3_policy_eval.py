@@ -8,7 +8,11 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from presignlab.locals3.authz.policy.conditions import ConditionError, condition_matches, split_operator
+from presignlab.locals3.authz.policy.conditions import (
+    ConditionError,
+    condition_matches,
+    split_operator,
+)
 from presignlab.locals3.authz.policy.eval import PolicyError, evaluate, parse_policy
 
 ACCOUNT = "111122223333"

@@ -214,7 +214,10 @@ class Lab:
         """
         bucket = self.name(base)
         where = region or self.region
-        client = self.s3 if where == self.region else self.client("s3", region_name=where)
+        # The local S3 is one endpoint, in us-east-1: a bucket elsewhere is created from there
+        # with its LocationConstraint, as AWS allows from the us-east-1 endpoint (AUTH-H-02).
+        local = self.target == "local"
+        client = self.s3 if where == self.region or local else self.client("s3", region_name=where)
         request: dict[str, Any] = {"Bucket": bucket}
         if where != "us-east-1":
             request["CreateBucketConfiguration"] = {"LocationConstraint": where}

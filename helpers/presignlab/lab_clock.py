@@ -5,6 +5,8 @@ botocore 1.44 reads the time in these places, and this module replaces exactly t
 * ``botocore.auth.get_current_datetime``: X-Amz-Date of every SigV4 request and presigned URL
   (``SigV4Auth``, ``SigV4QueryAuth``, ``S3SigV4QueryAuth``, ``S3SigV4PostAuth``, S3 Express);
 * ``botocore.signers.get_current_datetime``: the ``expiration`` of a presigned POST policy;
+* ``botocore.crt.auth.get_current_datetime``: the same for the CRT signers botocore uses when
+  awscrt is installed;
 * ``botocore.auth.HmacV1Auth._get_date``: the ``Date`` header of SigV2 requests
   (``email.utils.formatdate()`` reads ``time.time()``);
 * ``botocore.auth.HmacV1QueryAuth._get_date``: ``Expires`` of SigV2 presigned URLs, which is
@@ -60,7 +62,15 @@ def _targets() -> list[tuple[Any, str, Any]]:
     import botocore.credentials
     import botocore.signers
 
+    targets: list[tuple[Any, str, Any]] = []
+    try:  # with awscrt installed, botocore signs SigV4 through the CRT and reads the time there
+        import botocore.crt.auth as crt_auth
+
+        targets.append((crt_auth, "get_current_datetime", _current_datetime))
+    except ImportError:
+        pass
     return [
+        *targets,
         (botocore.auth, "get_current_datetime", _current_datetime),
         (botocore.signers, "get_current_datetime", _current_datetime),
         (botocore.auth.HmacV1Auth, "_get_date", _hmacv1_date),

@@ -48,6 +48,17 @@ class StrictS3App:
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         stream = environ.get("wsgi.input")
+        answer = start_response
+
+        def checked(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            """Every answer can be sent (RESP-07): headers HTTP can carry, or InternalError."""
+            for name, value in headers:
+                value.encode("latin-1")
+                if "\r" in value or "\n" in value or not name.isascii():
+                    raise ValueError(f"a header HTTP cannot carry: {name!r}")
+            return answer(status, headers, exc_info)
+
+        start_response = checked
         method = str(environ.get("REQUEST_METHOD", "GET")).upper()
         service = "s3"
         req: S3Request | None = None

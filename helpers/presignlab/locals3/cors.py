@@ -171,4 +171,9 @@ def request_headers(req: S3Request, account_id: str) -> list[tuple[str, str]]:
     """The Access-Control-* headers of an actual (non-OPTIONS) answer, if a rule matches."""
     if req.bucket is None or req.header("origin") is None or req.method == "OPTIONS":
         return []
+    if (
+        req.header("access-control-request-method") is not None
+        or req.header("access-control-request-headers") is not None
+    ):
+        return []  # CORS-07, CHOICE-15: preflight headers on an actual request: none
     return actual_response_headers(req.sent, bucket_cors_rules(account_id, req.bucket))

@@ -43,10 +43,11 @@ from .wire.catalogue import (
     no_such_bucket,
     not_implemented_header,
 )
+from .wire.header_values import check_response_overrides
 from .wire.render import answer
 from .wire.request import S3Request
 
-__all__ = ["handle_s3"]
+__all__ = ["ENDPOINT_REGION", "handle_s3"]
 
 StartResponse = Callable[..., Any]
 
@@ -54,6 +55,9 @@ StartResponse = Callable[..., Any]
 _BODY_FOR_AUTHZ = frozenset({"PutBucketPolicy", "PutBucketAcl", "PutObjectAcl"})
 #: Operations with a body a client must send with a Content-Length (or aws-chunked).
 _UPLOADS = frozenset({"PutObject", "UploadPart"})
+#: The region of the local endpoint itself: a request naming no existing bucket is checked
+#: against it (AUTH-H-02, CHOICE-66), as AWS checks it against the endpoint it was sent to.
+ENDPOINT_REGION = "us-east-1"
 _BYTE_RANGE = re.compile(r"^\s*bytes\s*=[^=]*$", re.IGNORECASE)
 
 
@@ -144,9 +148,15 @@ def handle_s3(
         check_new_bucket_name(req.bucket)
     region = _bucket_region(req, ctx)
     auth = authenticate(
-        req.sent, bucket_region=region, store=ctx.store, now=ctx.now, resource_path=req.v2_resource
+        req.sent,
+        bucket_region=region or req.target.endpoint_region or ENDPOINT_REGION,
+        store=ctx.store,
+        now=ctx.now,
+        resource_path=req.v2_resource,
     )
     _require_bucket(req, region)
+    if req.operation_name in ("GetObject", "HeadObject"):
+        check_response_overrides(req.sent.query)
     plan = BodyPlan(req, auth, stream)
     try:
         if req.operation_name in _BODY_FOR_AUTHZ:
@@ -157,6 +167,7 @@ def handle_s3(
             plan.receive(spec, large=large_put.applies(req))
         result = _run_backend(req, auth, plan)
         plan.hand_over(ctx.account_id, req, result)
+        plan.default_checksum(ctx.account_id, req, result)
     finally:
         plan.close()
     start_response(result.status, _finish(req, ctx, region is not None, result))

@@ -14,6 +14,11 @@ Which scheme applies:
 * else ``Signature`` or ``AWSAccessKeyId``: a SigV2 presigned URL (:mod:`.authn_sigv2`);
 * else the request is anonymous.
 
+SigV2 (either form) is answered 400 InvalidRequest in a bucket region that takes only SigV4
+(AUTH-V2-05; the regions that take SigV2 are :data:`SIGV2_REGIONS`, CHOICE-62). AWS said in 2019
+that buckets created after 2020-06-24 would refuse SigV2, yet responses recorded in February 2026
+show new us-east-1 buckets accepting it (AUTH-V2-01): the kit follows the recordings.
+
 Each module's docstring lists its check order and its UNCONFIRMED choices. Those made here:
 
 * More than one mechanism (an Authorization header, ``X-Amz-Algorithm``, ``Signature``) gives
@@ -35,15 +40,28 @@ from datetime import datetime
 from ... import sigv4
 from ...presigned_url import SIGV4_PARAMETERS
 from ...query_auth import SentRequest
-from ..wire.catalogue import invalid_argument, invalid_request
+from ..wire.catalogue import invalid_argument, invalid_request, sigv4_required
 from .common import AuthResult
 from .header import authenticate_header_v2, authenticate_header_v4
 from .identity import CredentialStore
 from .sigv2 import authenticate_query_v2
 from .sigv4_query import authenticate_query_v4
 
-__all__ = ["AuthResult", "authenticate"]
+__all__ = ["SIGV2_REGIONS", "AuthResult", "authenticate"]
 
+#: The regions that still take SigV2 (launched before 2014, CHOICE-62).
+SIGV2_REGIONS = frozenset(
+    {
+        "us-east-1",
+        "us-west-1",
+        "us-west-2",
+        "eu-west-1",
+        "ap-southeast-1",
+        "ap-southeast-2",
+        "ap-northeast-1",
+        "sa-east-1",
+    }
+)
 _ONLY_ONE = (
     "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query "
     "string parameter or the Authorization header should be specified"
@@ -81,6 +99,12 @@ def authenticate(
         raise invalid_request("The request contains text that cannot be read as UTF-8.") from exc
 
 
+def _check_sigv2_region(service: str, bucket_region: str | None) -> None:
+    """AUTH-V2-05: regions launched after January 2014 take only SigV4 (CHOICE-62)."""
+    if service == "s3" and bucket_region is not None and bucket_region not in SIGV2_REGIONS:
+        raise sigv4_required()
+
+
 def _dispatch(
     request: SentRequest,
     *,
@@ -109,6 +133,7 @@ def _dispatch(
                 body_sha256=body_sha256,
             )
         if kind == "AWS":
+            _check_sigv2_region(service, bucket_region)
             return authenticate_header_v2(
                 request, authorization, store=store, now=now, resource_path=resource_path
             )
@@ -119,5 +144,6 @@ def _dispatch(
             request, bucket_region=bucket_region, store=store, now=now, service=service
         )
     if sigv2_query:
+        _check_sigv2_region(service, bucket_region)
         return authenticate_query_v2(request, store=store, now=now, resource_path=resource_path)
     return AuthResult(None, "anonymous")

@@ -24,10 +24,13 @@ live from moto (:mod:`presignlab.locals3.authz_state`). The checks, in this orde
    403 ``AccessDenied`` ``Access Denied`` (the classic text is what users quote for it, e.g.
    torchbox/buckup#18, 2023).
 
-UNCONFIRMED choices:
+Choices (docs/aws-behaviour.md):
 
-* the message stays the classic ``Access Denied``: AWS's newer contextual text for same-account
-  callers (AUTHZ-02) is not yet emitted, and a stable message keeps notebook outputs stable;
+* refusals of a signed caller of the bucket owner's account name the caller, the action, the
+  resource and why, in AWS's documented forms (AUTHZ-02, CHOICE-67): "because no
+  identity-based policy allows the ACTION action", "with an explicit deny in an identity-based
+  policy", "with an explicit deny in a resource-based policy"; anonymous and cross-account
+  callers, and Block Public Access refusals, keep ``Access Denied`` (AUTHZ-03, AUTHZ-05);
 * the order above (IAM first, so a caller without permission learns nothing about the bucket's
   settings; then ownership, which is reported to win over BlockPublicAcls);
 * a request on a bucket that does not exist is 404 ``NoSuchBucket`` whoever sends it (AWS
@@ -50,12 +53,14 @@ from ...query_auth import SentRequest
 from ..authn.identity import Principal
 from ..wire.catalogue import (
     access_denied,
+    access_denied_in_context,
     acl_not_supported,
     bucket_acl_with_ownership,
     malformed_policy,
     no_such_bucket,
     policy_too_large,
 )
+from ..wire.errors import S3Error
 from ..wire.limits import MAX_BUCKET_POLICY_BYTES
 from .actions import S3Operation, permissions, s3_operation
 from .context import acl_headers, acts_as_root, request_context
@@ -171,8 +176,11 @@ def _check_iam(
             account_allow_matches_members=not same_account,
         )
     root_keeps = same_account and acts_as_root(caller) and action in _ROOT_KEEPS
-    if "Deny" in (identity, resource_side) and not root_keeps:
-        raise access_denied()
+    told = caller if same_account else None  # AUTHZ-03: others are told only "Access Denied"
+    if identity == "Deny" and not root_keeps:
+        raise _denied(told, action, resource, "with an explicit deny in an identity-based policy")
+    if resource_side == "Deny" and not root_keeps:
+        raise _denied(told, action, resource, "with an explicit deny in a resource-based policy")
     resource_allows = resource_side == "Allow" or (
         state is not None and _acl_allows(caller, state, action, resource)
     )
@@ -181,7 +189,15 @@ def _check_iam(
     else:
         allowed = resource_allows and (caller is None or identity == "Allow")
     if not allowed:
-        raise access_denied()
+        why = f"because no identity-based policy allows the {action} action"
+        raise _denied(told, action, resource, why)
+
+
+def _denied(caller: Principal | None, action: str, resource: str, why: str) -> S3Error:
+    """AUTHZ-02's message for a same-account signed caller, AUTHZ-03's for anyone else."""
+    if caller is None:
+        return access_denied()
+    return access_denied_in_context(caller.arn, action, resource, why)
 
 
 def _check_ownership(

@@ -15,9 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import IO
 
+from ..body.checksums import DEFAULT_CHECKSUM, b64_digest
 from .state import _s3_backend
 
-__all__ = ["StoredObject", "adopt_spooled_body", "is_storage_class", "store_object"]
+__all__ = ["StoredObject", "adopt_spooled_body", "is_storage_class", "set_checksum", "store_object"]
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class StoredObject:
 
     etag: str
     version_id: str | None
+    checksum: tuple[str, str] | None = None
 
 
 def is_storage_class(name: str) -> bool:
@@ -43,13 +45,39 @@ def store_object(
     *,
     storage: str | None,
     metadata: Mapping[str, str],
+    tags: Mapping[str, str] | None = None,
 ) -> StoredObject:
-    """Store ``body`` (read once, after every check passed) as ``bucket/key``."""
+    """Store ``body`` (read once, after every check passed) as ``bucket/key``, with its tags."""
     backend = _s3_backend(account_id)
-    stored = backend.put_object(bucket, key, body.read(), storage=storage, request_method="POST")
+    data = body.read()
+    stored = backend.put_object(bucket, key, data, storage=storage, request_method="POST")
     stored.set_metadata(dict(metadata))
+    if not stored.checksum_value:  # INTEG-10: the default full-object CRC64NVME
+        stored.checksum_algorithm, stored.checksum_type = DEFAULT_CHECKSUM, "FULL_OBJECT"
+        stored.checksum_value = b64_digest(DEFAULT_CHECKSUM, data)
+    if tags:
+        backend.put_object_tagging(stored, dict(tags))
     version = getattr(stored, "version_id", None)
-    return StoredObject(str(stored.etag), None if version in (None, "null") else str(version))
+    checksum = (str(stored.checksum_algorithm), str(stored.checksum_value))
+    return StoredObject(
+        str(stored.etag), None if version in (None, "null") else str(version), checksum
+    )
+
+
+def set_checksum(
+    account_id: str, bucket: str, key: str, version: str | None, algorithm: str, value: str
+) -> bool:
+    """Record a full-object checksum on the object moto just stored; False if none is found."""
+    try:
+        found = _s3_backend(account_id).get_object(bucket, key, version_id=version)
+    except Exception:  # noqa: BLE001 - moto raises its own "missing" errors
+        found = None
+    if found is None:
+        return False
+    found.checksum_algorithm = algorithm
+    found.checksum_value = value
+    found.checksum_type = "FULL_OBJECT"
+    return True
 
 
 def adopt_spooled_body(

@@ -56,6 +56,7 @@ __all__ = [
     "CHECKSUM_PREFIX",
     "BodyVerifier",
     "DigestSpec",
+    "check_conditional_headers",
     "check_preconditions",
     "check_put_headers",
 ]
@@ -88,17 +89,35 @@ def _strict_b64(value: str, size: int) -> bytes | None:
     return raw if len(raw) == size else None
 
 
-def check_put_headers(
-    headers: HeaderPairs, *, hoisted: Iterable[tuple[str, str]] = ()
-) -> DigestSpec:
-    """INTEG-05, INTEG-06, INTEG-08, INTEG-12: reject bad conditional/digest headers before reading the body."""
+def check_conditional_headers(headers: HeaderPairs) -> None:
+    """INTEG-04, INTEG-05: the conditional-write headers S3 takes (PutObject, CopyObject)."""
     if_none_match = _values(headers, "if-none-match")
+    if_match = _values(headers, "if-match")
+    if if_match and if_none_match:
+        raise not_implemented_header(
+            "If-Match,If-None-Match", "Multiple conditional request headers present in the request"
+        )
+    if if_match and ",".join(if_match).strip() == "*":
+        raise not_implemented_header(
+            "If-Match", "We don't accept the provided value of If-Match header for this API"
+        )
     if if_none_match and ",".join(if_none_match).strip() != "*":
         raise not_implemented_header(
             "If-None-Match",
             "We don't accept the provided value of If-None-Match header for this API",
         )
+
+
+def check_put_headers(
+    headers: HeaderPairs, *, hoisted: Iterable[tuple[str, str]] = ()
+) -> DigestSpec:
+    """INTEG-04 to INTEG-08, INTEG-11, INTEG-12: refuse bad conditional and digest headers.
+
+    Checked before the body is read and before the key is looked up.
+    """
+    check_conditional_headers(headers)
     md5 = _values(headers, "content-md5")
+
     content_md5 = ",".join(md5) if md5 else None
     if content_md5 is not None and _strict_b64(content_md5, 16) is None:
         raise invalid_digest(content_md5)
@@ -108,7 +127,7 @@ def check_put_headers(
         if (
             lower.startswith(CHECKSUM_PREFIX)
             and lower not in found
-            and lower[len(CHECKSUM_PREFIX) :] != "type"
+            and lower[len(CHECKSUM_PREFIX) :] not in ("type", "algorithm")
         ):
             found[lower] = value
     trailer = ",".join(_values(headers, "x-amz-trailer")).strip().lower()

@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 from collections.abc import Iterable, Sequence
@@ -26,7 +27,7 @@ from typing import IO, Any
 
 from ... import sigv4
 from ..authn import AuthResult
-from ..backend import state
+from ..backend import objects, state
 from ..backend.moto_app import MotoAnswer, Readable
 from ..wire.catalogue import entity_too_large, incomplete_body, request_entity_too_large
 from ..wire.errors import S3Error
@@ -34,6 +35,7 @@ from ..wire.limits import MAX_CONFIG_BODY, MAX_OBJECT_SIZE
 from ..wire.request import S3Request
 from . import integrity, large_put
 from .aws_chunked import STREAMING_FORMS, ChunkSigner
+from .checksums import DEFAULT_CHECKSUM, Digest, new_digest
 from .integrity import DigestSpec
 from .receive import PassThroughBody, receive_body
 from .xml_guard import check_xml_body
@@ -49,9 +51,17 @@ def check_before_body(
 ) -> DigestSpec | None:
     """Digest-header shapes and conditional-write preconditions, before the body is read.
 
-    Applies to PutObject and UploadPart. A signed header that a presigned URL carries as a
+    Applies to PutObject and UploadPart (and the conditional-write part to CopyObject). A signed header that a presigned URL carries as a
     query parameter counts as sent (``hoisted``).
     """
+    if req.operation_name == "CopyObject" and req.bucket and req.key:
+        integrity.check_conditional_headers(req.headers)
+        integrity.check_preconditions(
+            req.headers,
+            key=req.key,
+            current_etag=state.object_etag(account_id, req.bucket, req.key),
+        )
+        return None
     if req.operation_name not in _UPLOADS:
         return None
     signed = {name.lower() for name in signed_headers}
@@ -79,6 +89,7 @@ class BodyPlan:
         self._changes: list[tuple[str, str | None]] = []
         self._large = False
         self._md5 = hashlib.md5(usedforsecurity=False)
+        self._default_checksum: Digest | None = None
 
     @property
     def aws_chunked(self) -> bool:
@@ -175,15 +186,19 @@ class BodyPlan:
             self.body.seek(0)  # type: ignore[attr-defined]  # the spool
             self._check_document(data)
             return
+        also: list[Any] = []
+        if _gets_default_checksum(self.req, spec):
+            self._default_checksum = new_digest(DEFAULT_CHECKSUM)
+            also.append(self._default_checksum.update)
         if large or verify:
             self._large = large
-            self._spool_body(spec, also=[self._md5.update] if large else [])
+            self._spool_body(spec, also=[*also, *([self._md5.update] if large else [])])
             if large:
                 self._large_length = self.length
                 self.body, self.length = io.BytesIO(b""), 0
             return
         length = self.req.content_length or 0
-        self.body, self.length = PassThroughBody(self.stream, length), length
+        self.body, self.length = PassThroughBody(self.stream, length, also), length
 
     def adjust(self, headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
         """The headers moto gets, after what decoding an aws-chunked body changed."""
@@ -205,11 +220,35 @@ class BodyPlan:
         ):
             self._spool = None  # moto's object owns the file now
 
+    def default_checksum(self, account_id: str, req: S3Request, result: MotoAnswer) -> None:
+        """INTEG-10: an upload sent with no checksum gets a full-object CRC64NVME."""
+        if self._default_checksum is None or result.code != 200 or not req.bucket or not req.key:
+            return
+        value = base64.b64encode(self._default_checksum.digest()).decode("ascii")
+        version = next((v for n, v in result.headers if n.lower() == "x-amz-version-id"), None)
+        if objects.set_checksum(account_id, req.bucket, req.key, version, DEFAULT_CHECKSUM, value):
+            result.headers = [
+                (n, v) for n, v in result.headers if not n.lower().startswith("x-amz-checksum-")
+            ]
+            result.headers += [
+                (f"x-amz-checksum-{DEFAULT_CHECKSUM.lower()}", value),
+                ("x-amz-checksum-type", "FULL_OBJECT"),
+            ]
+
     def close(self) -> None:
         """Close the spool, if moto did not take it."""
         if self._spool is not None:
             self._spool.close()
             self._spool = None
+
+
+def _gets_default_checksum(req: S3Request, spec: DigestSpec | None) -> bool:
+    """A PutObject that names no checksum (value, trailer or SDK algorithm) gets the default."""
+    if req.operation_name != "PutObject":
+        return False
+    if spec is not None and spec.checksum_algorithm is not None:
+        return False
+    return req.header("x-amz-sdk-checksum-algorithm") is None
 
 
 def _verifier(req: S3Request, spec: DigestSpec | None) -> integrity.BodyVerifier | None:

@@ -104,13 +104,17 @@ class BodyReader:
 class PassThroughBody:
     """``wsgi.input`` for moto: the client's body as it arrives, IncompleteBody if it ends early."""
 
-    def __init__(self, stream: Any, length: int) -> None:
+    def __init__(self, stream: Any, length: int, observers: Sequence[Observer] = ()) -> None:
         self._reader = BodyReader(stream, length)
         self._length = length
+        self._observers = tuple(observers)
 
     def read(self, size: int | None = -1) -> bytes:
         """Up to ``size`` bytes (all that is left when ``size`` is None or negative)."""
-        return self._reader.read(self._length if size is None or size < 0 else size)
+        data = self._reader.read(self._length if size is None or size < 0 else size)
+        for observe in self._observers:
+            observe(data)
+        return data
 
     def readline(self, limit: int | None = -1) -> bytes:
         """One line (moto does not read bodies by line; provided for WSGI completeness)."""

@@ -1,6 +1,7 @@
 """The presigned POST route of the pipeline: a browser form upload, authorized like a PUT.
 
-The form's ``acl`` field acts as the ``x-amz-acl`` header would on a PutObject; the signature
+The form's ``acl`` and ``tagging`` fields act as the ``x-amz-acl`` and ``x-amz-tagging``
+headers would on a PutObject (s3:PutObjectAcl, s3:PutObjectTagging); the signature
 version of the form decides the ``s3:authType`` / ``s3:signatureversion`` policies see.
 """
 
@@ -32,6 +33,7 @@ def post_upload(
         principal: Principal | None, key: str, fields: Sequence[tuple[str, str]]
     ) -> None:
         acl = [("x-amz-acl", v) for n, v in fields if n.lower() == "acl"]
+        acl += [("x-amz-tagging", v) for n, v in fields if n.lower() == "tagging"]
         as_post = SentRequest("POST", req.sent.host, f"/{bucket}/{key}", (), (*req.headers, *acl))
         sigv4 = any(n.lower() == "x-amz-signature" for n, _ in fields)
         authorize(

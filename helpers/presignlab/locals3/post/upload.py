@@ -31,7 +31,8 @@ UNCONFIRMED choices:
 * moto's ``put_object`` takes bytes, so the spooled file is read into memory once, at the
   store step, after every check has passed (the parser itself never holds it).
 * A versioned bucket's answer adds ``x-amz-version-id``.
-* ``tagging``, ``acl`` and SSE fields are stored as nothing more than policy-checked fields.
+* ``acl`` and SSE fields are policy-checked and otherwise not applied (CHOICE-34); ``tagging``
+  tags the object (POST-09).
 """
 
 from __future__ import annotations
@@ -42,18 +43,22 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO, Any
 from urllib.parse import quote, urlsplit
+from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
 from ..authn.identity import CredentialStore, Principal
 from ..backend import objects, state
 from ..body.receive import BodyReader
+from ..body.xml_guard import check_xml_body
 from ..wire.catalogue import (
     incorrect_number_of_files,
     invalid_argument,
     invalid_storage_class,
+    malformed_xml,
     no_such_bucket,
     post_enclosure_type,
 )
+from ..wire.header_values import as_sent_bytes, metadata_value
 from .auth import authenticate_form, form_field
 from .form import MAX_PRE_DATA, FormReader, boundary_of
 from .policy import check_conditions, check_expiration, check_extra_fields, decode_policy
@@ -86,11 +91,37 @@ class PostResult:
 
 
 def _final_key(key: str, filename: str | None) -> str:
-    base = re.split(r"[/\\]", filename or "")[-1]
-    final = key.replace("${filename}", base)
+    """POST-07: ``${filename}`` becomes the file's name, or stays as written when it has none."""
+    if filename is None:
+        final = key
+    else:
+        final = key.replace("${filename}", re.split(r"[/\\]", filename)[-1])
     if not final:
         raise invalid_argument("User key must have a length greater than 0.", "key", "")
     return final
+
+
+def _tags(fields: Sequence[tuple[str, str]]) -> dict[str, str] | None:
+    """POST-09: the ``tagging`` field's tags; XML with another root sets none; not XML: 400."""
+    text = form_field(fields, "tagging")
+    if text is None:
+        return None
+    data = text.encode("utf-8", "surrogateescape")
+    check_xml_body(data)
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError as exc:
+        raise malformed_xml() from exc
+    if root.tag.rsplit("}", 1)[-1] != "Tagging":
+        return {}
+    tags: dict[str, str] = {}
+    for tag in root.iter():
+        if tag.tag.rsplit("}", 1)[-1] == "Tag":
+            parts = {child.tag.rsplit("}", 1)[-1]: child.text or "" for child in tag}
+            if "Key" not in parts:
+                raise malformed_xml()
+            tags[parts["Key"]] = parts.get("Value", "")
+    return tags
 
 
 def _store(
@@ -102,9 +133,13 @@ def _store(
     metadata: dict[str, str] = {}
     for name, value in fields:
         lower = name.lower()
-        if lower in _STORED_FIELDS or lower.startswith("x-amz-meta-"):
-            metadata.setdefault(_STORED_FIELDS.get(lower, lower), value)
-    return objects.store_object(account_id, bucket, key, spool, storage=storage, metadata=metadata)
+        if lower.startswith("x-amz-meta-"):
+            metadata.setdefault(lower, metadata_value(value, decode_encoded=False))
+        elif lower in _STORED_FIELDS:
+            metadata.setdefault(_STORED_FIELDS[lower], as_sent_bytes(value))
+    return objects.store_object(
+        account_id, bucket, key, spool, storage=storage, metadata=metadata, tags=_tags(fields)
+    )
 
 
 def _redirect(url: str | None) -> str | None:
@@ -123,9 +158,14 @@ def _answer(
     key: str,
     etag: str,
     location: str,
-    version: str | None,
+    stored: objects.StoredObject,
 ) -> PostResult:
+    version = stored.version_id
     versioned = [] if version in (None, "null") else [("x-amz-version-id", str(version))]
+    if stored.checksum is not None:  # POST-11, INTEG-10
+        algorithm, value = stored.checksum
+        versioned += [(f"x-amz-checksum-{algorithm.lower()}", value)]
+        versioned += [("x-amz-checksum-type", "FULL_OBJECT")]
     redirect = _redirect(
         form_field(fields, "success_action_redirect") or form_field(fields, "redirect")
     )
@@ -191,7 +231,8 @@ def handle_post(
             check_conditions(policy, fields, bucket=bucket, file_size=size)
             check_extra_fields(policy, fields)
         key = _final_key(form_field(fields, "key") or "", reader.file_name)
+        _tags(fields)  # a malformed tagging field refuses the upload before anything else
         authorize(None if credential is None else credential.principal, key, fields)
         stored = _store(account_id, bucket, key, spool, fields)
     location = location_for(key) if location_for else f"/{quote(bucket)}/{quote(key)}"
-    return _answer(fields, bucket, key, stored.etag, location, stored.version_id)
+    return _answer(fields, bucket, key, stored.etag, location, stored)

@@ -19,6 +19,7 @@ __all__ = [
     "PRECONDITION_MESSAGE",
     "SIGNATURE_MISMATCH_MESSAGE",
     "access_denied",
+    "access_denied_in_context",
     "access_forbidden",
     "acl_not_supported",
     "bad_digest",
@@ -71,6 +72,7 @@ __all__ = [
     "request_timeout",
     "scope_error",
     "signature_mismatch",
+    "sigv4_required",
     "slow_down",
     "time_too_skewed",
     "validation_error",
@@ -263,6 +265,13 @@ def access_denied(
     return S3Error(403, "AccessDenied", message, tuple(extra))
 
 
+def access_denied_in_context(caller_arn: str, action: str, resource: str, why: str) -> S3Error:
+    """403 AccessDenied naming caller, action, resource and the reason (AUTHZ-02, CHOICE-67)."""
+    return access_denied(
+        f'User: {caller_arn} is not authorized to perform: {action} on resource: "{resource}" {why}'
+    )
+
+
 def request_expired(expires_at: datetime, now: datetime, x_amz_expires: str | None) -> S3Error:
     """403 Request has expired: SigV4 with ``X-Amz-Expires``, SigV2 without (AUTH-Q-05, AUTH-V2-03)."""
     extra = [] if x_amz_expires is None else [("X-Amz-Expires", x_amz_expires)]
@@ -327,6 +336,14 @@ def signature_mismatch(
             ("CanonicalRequestBytes", hex_bytes(canonical_request)),
         ]
     return S3Error(403, "SignatureDoesNotMatch", SIGNATURE_MISMATCH_MESSAGE, tuple(extra))
+
+
+def sigv4_required() -> S3Error:
+    """400 InvalidRequest: SigV2 in a region that takes only SigV4 (AUTH-V2-05)."""
+    return invalid_request(
+        "The authorization mechanism you have provided is not supported. "
+        "Please use AWS4-HMAC-SHA256."
+    )
 
 
 def chunk_signature_mismatch() -> S3Error:

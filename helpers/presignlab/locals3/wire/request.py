@@ -8,6 +8,8 @@ no two components can disagree about what a request is.
 
 Reading rules (docs/aws-behaviour.md, "The wire"):
 
+* a raw ``+`` in the path is a space, as S3 reads it (ADDR-06): a key with a plus is sent as
+  ``%2B``, and S3's canonical URI then shows ``%20`` for a ``+`` sent;
 * the request target comes from ``RAW_URI`` / ``REQUEST_URI`` (werkzeug provides them), else
   ``PATH_INFO`` + ``QUERY_STRING``; it is percent-decoded strictly, so a broken escape is 400
   ``InvalidURI``;
@@ -37,6 +39,7 @@ from .catalogue import (
     header_section_too_large,
     invalid_uri,
 )
+from .header_values import as_sent_bytes, metadata_value
 from .operations import Operation, ResourceType, decide_operation
 
 __all__ = [
@@ -97,7 +100,13 @@ class S3Request:
 
     @property
     def v2_resource(self) -> str:
-        """SigV2's ``/bucket/key`` (decoded): the path, with the bucket when it is in the host."""
+        """SigV2's ``/bucket/key`` (decoded), the bucket's own as ``/bucket/`` (AUTH-V2-06).
+
+        The bucket is named even when it is in the host; a request on the bucket itself signs
+        it with the trailing slash, whatever the addressing style (CHOICE-61).
+        """
+        if self.bucket and not self.key:
+            return f"/{self.bucket}/"
         if self.target.addressing != "path" and self.bucket:
             return f"/{self.bucket}{self.sent.path}"
         return self.sent.path
@@ -119,10 +128,22 @@ class S3Request:
         return [(name, value) for name, value in self.sent.query if name in accepted]
 
     def backend_headers(self) -> list[tuple[str, str]]:
-        """The effective headers the operation defines (moto sees these and no others)."""
+        """The effective headers the operation defines (moto sees these and no others).
+
+        User metadata goes in the RFC 2047 form S3 stores; any other value as the bytes sent.
+        """
         if self.operation is None:
             return []
-        return [(n, v) for n, v in self.headers if self.operation.accepts_header(n)]
+        out: list[tuple[str, str]] = []
+        for name, value in self.headers:
+            if not self.operation.accepts_header(name):
+                continue
+            if name.startswith("x-amz-meta-"):
+                value = metadata_value(value)
+            elif not value.isascii():
+                value = as_sent_bytes(value)
+            out.append((name, value))
+        return out
 
 
 def _raw_target(environ: dict[str, Any]) -> tuple[str, str]:
@@ -240,7 +261,8 @@ def parse_environ(environ: dict[str, Any]) -> S3Request:
     raw_path, raw_query = _raw_target(environ)
     host, headers = read_headers(environ)
     try:
-        path = percent_decode(raw_path, what="the path")
+        # S3 reads a raw "+" in the path as a space (ADDR-06); "%2B" is a plus
+        path = percent_decode(raw_path, plus_is_space=True, what="the path")
         query = tuple(parse_query(raw_query))
     except PresignedUrlError as exc:
         raise invalid_uri() from exc
