@@ -45,8 +45,8 @@ from .errors import (
     TargetError,
 )
 from .lab import LAB_EPOCH, Lab, Signer, open_lab, send, show_error
-from .locals3.server import LocalS3
 from .locals3.wire.http_server import ServerBindError
+from .locals3.server import LocalS3
 from .presigned_url import PresignedUrl, UrlDefect, parse_presigned_url
 from .query_auth import (
     SentRequest,
@@ -80,19 +80,19 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ALLOWED_CONTENT_TYPES",
-    "CODES",
-    "FINDING_CODES",
-    "LAB_EPOCH",
     "AccessDenied",
+    "CODES",
     "CanonicalRequestParts",
     "Clock",
     "Comparison",
     "Diagnosis",
     "Difference",
     "ErrorBodyError",
+    "FINDING_CODES",
     "Finding",
     "FindingCode",
     "FixtureError",
+    "LAB_EPOCH",
     "Lab",
     "LocalS3",
     "PresignLabError",

@@ -39,8 +39,8 @@ from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 from ..clock import Clock
 from ..lab import Signer
 from ..lab_resources import delete_bucket, delete_user
-from ..locals3.server import LocalS3
 from ..locals3.wire.http_server import make_http_server
+from ..locals3.server import LocalS3
 from ..signing_service import api_gateway_event, make_hardened_handler
 from .gateway import PRESIGN_PATH, GatewayApp
 
