@@ -7,10 +7,14 @@ redefinition).
 
 from __future__ import annotations
 
+import json
 import re
 import socket
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -19,11 +23,13 @@ from presignlab.locals3.server import LocalS3
 from presignlab.query_auth import SentRequest, sigv4_canonical_request, sigv4_string_to_sign
 
 __all__ = [
+    "assert_recorded",
     "dechunk",
     "error_code",
     "local_s3_fixture",
     "raw_request",
     "read_answer",
+    "recorded_case",
     "sign_v4_headers",
 ]
 
@@ -113,3 +119,48 @@ def sign_v4_headers(
     )
     all_headers["Host"] = urlsplit(url).netloc
     return all_headers
+
+
+RECORDED = Path(__file__).parent / "data" / "aws_recorded"
+
+
+@cache
+def _recorded_cases() -> dict[str, dict[str, object]]:
+    cases: dict[str, dict[str, object]] = {}
+    for path in sorted(RECORDED.glob("*.json")):
+        for case in json.loads(path.read_text())["cases"]:
+            cases[case["id"]] = case
+    return cases
+
+
+def recorded_case(case_id: str) -> dict[str, object]:
+    """One AWS-recorded case of ``tests/data/aws_recorded`` (README there) by its id."""
+    return _recorded_cases()[case_id]
+
+
+def assert_recorded(case_id: str, status: int, body: bytes, *, placeholders: bool = True) -> None:
+    """``status`` and the XML error ``body`` are what AWS answered in ``case_id``.
+
+    Code and Message must be equal; the extra elements must come in the recorded order with the
+    recorded values, except values LocalStack replaced by a ``<placeholder>``; RequestId and
+    HostId must come last.
+    """
+    response = recorded_case(case_id)["response"]
+    assert isinstance(response, dict)
+    assert status == response["status"], (status, response)
+    root = ET.fromstring(body)
+    names = [child.tag for child in root]
+    assert names[:2] == ["Code", "Message"] and names[-2:] == ["RequestId", "HostId"], names
+    assert root.findtext("Code") == response["code"]
+    expected_message = str(response["message"])
+    if placeholders and "<" in expected_message:
+        prefix = expected_message.split("<", 1)[0]
+        assert (root.findtext("Message") or "").startswith(prefix)
+    else:
+        assert root.findtext("Message") == expected_message
+    elements = dict(response.get("elements") or {})
+    order = response.get("element_order") or list(elements)
+    assert names[2:-2] == list(order), (names, order)
+    for name, value in elements.items():
+        if not (placeholders and str(value).startswith("<")):
+            assert root.findtext(name) == value, (name, root.findtext(name), value)

@@ -31,7 +31,7 @@ from typing import Any
 from . import cors
 from .authn import AuthResult, authenticate
 from .authz import apply_new_bucket_defaults, authorize
-from .backend import state
+from .backend import objects, state
 from .backend.moto_app import MotoAnswer, call_s3
 from .body import large_put
 from .body.plan import BodyPlan, check_before_body
@@ -132,7 +132,20 @@ def _finish(
         # a repeated CreateBucket in us-east-1 (200, "already owned by you") must not undo
         # the owner's later changes: only a bucket that did not exist gets the defaults
         apply_new_bucket_defaults(ctx.account_id, req.bucket)
+    _checksum_type(req, ctx, result)
     return result.headers + cors.request_headers(req, ctx.account_id)
+
+
+def _checksum_type(req: S3Request, ctx: S3Context, result: MotoAnswer) -> None:
+    """INTEG-10: HeadObject with ChecksumMode ENABLED names the checksum's type, as GET does."""
+    names = {n.lower() for n, _ in result.headers}
+    if req.operation_name != "HeadObject" or "x-amz-checksum-type" in names:
+        return
+    if not any(n.startswith("x-amz-checksum-") for n in names) or not req.bucket or not req.key:
+        return
+    kind = objects.checksum_type(ctx.account_id, req.bucket, req.key, req.param("versionId"))
+    if kind is not None:
+        result.headers.append(("x-amz-checksum-type", kind))
 
 
 def handle_s3(

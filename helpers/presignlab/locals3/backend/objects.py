@@ -18,7 +18,14 @@ from typing import IO
 from ..body.checksums import DEFAULT_CHECKSUM, b64_digest
 from .state import _s3_backend
 
-__all__ = ["StoredObject", "adopt_spooled_body", "is_storage_class", "set_checksum", "store_object"]
+__all__ = [
+    "StoredObject",
+    "adopt_spooled_body",
+    "checksum_type",
+    "is_storage_class",
+    "set_checksum",
+    "store_object",
+]
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,17 @@ def store_object(
     return StoredObject(
         str(stored.etag), None if version in (None, "null") else str(version), checksum
     )
+
+
+def checksum_type(account_id: str, bucket: str, key: str, version: str | None) -> str | None:
+    """The checksum type (``FULL_OBJECT``, ``COMPOSITE``) of an object, or None."""
+    try:
+        found = _s3_backend(account_id).get_object(bucket, key, version_id=version)
+    except Exception:  # noqa: BLE001 - moto raises its own "missing" errors
+        return None
+    if found is None or not found.checksum_algorithm:
+        return None
+    return str(found.checksum_type or "FULL_OBJECT")
 
 
 def set_checksum(
