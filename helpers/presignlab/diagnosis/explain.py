@@ -157,7 +157,9 @@ def explain_with_secret(
             "wrong-secret-key",
             "S3's own canonical request, signed with the secret key given, reproduces the URL's "
             "signature exactly: the signer used this secret on exactly the request S3 received, "
-            f"yet S3 computed another signature, so S3 holds a different secret for access key {key}.",
+            f"yet S3 computed another signature, so S3 holds a different secret for access key {key}."
+            + (" The secret given has leading or trailing white space (a stray newline in an "
+               "environment variable?); S3's secret has none." if signer.stripped() else ""),
             strength=CONFIRMED, evidence={"checked": ["S3's echoed canonical request"]},
         )])  # fmt: skip
     if signer.matches(sent):
