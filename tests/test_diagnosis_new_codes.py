@@ -249,3 +249,20 @@ def test_a_botocore_url_signed_at_a_frozen_instant() -> None:
     url = sdk_url()
     assert "X-Amz-Date=20260301T120000Z" in url and SIGNED_AT.hour == 12
     assert diagnose(url, now=SOON, secret_key=SECRET_KEY).verdict == "ok"
+
+
+def test_the_search_stops_at_its_budget_and_says_so() -> None:
+    from presignlab.diagnosis.candidates import SearchInput
+    from presignlab.diagnosis.explain import Echo, not_checked
+    from presignlab.diagnosis.search import Signer, search
+    from presignlab.presigned_url import parse_presigned_url
+    from presignlab.query_auth import SentRequest
+
+    url = v4(headers=JPEG, secret="another-secret-key-entirely-000000000000")
+    given = SearchInput(parse_presigned_url(url), SentRequest.to_url(url, "PUT", JPEG))
+    stopped = search(Signer(given.url, SECRET_KEY), given, budget=0.0)
+    assert stopped.hit is None and stopped.timed_out and stopped.tried == 64
+    full = search(Signer(given.url, SECRET_KEY), given)
+    assert not full.timed_out and full.tried > 64
+    text = "; ".join(not_checked(given, Echo(), stopped, None))
+    assert "time budget after 64 changes" in text
