@@ -266,3 +266,14 @@ def test_the_search_stops_at_its_budget_and_says_so() -> None:
     assert not full.timed_out and full.tried > 64
     text = "; ".join(not_checked(given, Echo(), stopped, None))
     assert "time budget after 64 changes" in text
+
+
+def test_readme_lists_every_code_and_shows_no_secret_on_the_command_line() -> None:
+    from pathlib import Path
+
+    from presignlab.diagnosis import CODES
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    missing = [code for code in CODES if f"`{code}`" not in readme]
+    assert not missing, missing
+    assert "--secret-key-env" in readme and '--secret-key "$' not in readme
