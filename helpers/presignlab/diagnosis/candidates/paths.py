@@ -42,7 +42,14 @@ def _variants(given: SearchInput) -> list[tuple[str, str]]:
             how += ": S3 reads a raw '+' in the path as a space, so a '+' must travel as %2B"
         out.append((uri(path.replace(" ", "+")), how))
     if "+" in path:
-        out.append((uri(path.replace("+", " ")), "with spaces where S3 received '+' (sent as %2B)"))
+        how = "with spaces where the server read '+'"
+        how += (
+            ": it read the URL's raw '+' literally (Amazon S3 reads a raw '+' as a space; some "
+            "S3-compatible servers do not), so send spaces as %20"
+            if raw_plus
+            else " (a space sent as %2B)"
+        )
+        out.append((uri(path.replace("+", " ")), how))
     out.append(
         (
             uri(sigv4.uri_encode(path, encode_slash=False)),
