@@ -21,6 +21,8 @@ from diagnosis_support import (
     signature_mismatch_body,
 )
 from har_support import PAGE, entry, har
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from presignlab.cli import main
 from presignlab.diagnosis import diagnose
 from presignlab.diagnosis.inputs import (
@@ -232,3 +234,25 @@ def test_js_v3_url_through_curl_names_the_empty_body_checksum() -> None:
     )
     result = diagnose(sent.url, sent.method, sent.headers, now=SOON, body_size=48213)
     assert result.codes[0] == "checksum-mismatch"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_curl_and_shell_parsing_never_raise_anything_else(text: str) -> None:
+    for command in (text, "curl " + text, 'curl ^"' + text):
+        try:
+            parse_curl(command)
+        except InputError:
+            pass
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"cors": "[" * 50_000}, {"cors": 42}, {"cors": [{"AllowedOrigins": [object()]}]}, {"body_size": -1},
+     {"body_size": "12"}, {"status": True}, {"status": 10_000}, {"response_headers": [("a", "b")]}],
+)  # fmt: skip
+def test_bad_side_evidence_is_invalid_input_not_a_crash(kwargs: dict[str, object]) -> None:
+    result = diagnose(URL, "PUT", {}, now=SOON, **kwargs)  # type: ignore[arg-type]
+    assert result.verdict == "invalid-input" and "could not be diagnosed" not in (
+        result.error or ""
+    )
