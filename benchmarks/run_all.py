@@ -10,7 +10,8 @@ machine:
   is reset before each upload (``/proc/PID/clear_refs``) and read after it, minus its RSS
   before the upload;
 * 16 concurrent clients x 50 presigned 1 KiB PUTs each: wall time, requests per second;
-* ``diagnose`` with a secret and the full candidate search: median in-process time;
+* ``diagnose``: median in-process time over realistic cases, and the worst case (a hostile URL
+  that the search's time budget cuts short);
 * the whole notebook suite under strict nbval, run as a subprocess: total time.
 
 Everything is loopback (127.0.0.1), bounded, and stops by itself.
@@ -301,7 +302,7 @@ def report(args: argparse.Namespace) -> str:
             s.close()
     moto, strict = (s.numbers for s in servers)  # type: ignore[attr-defined]
     print("diagnose ...", flush=True)
-    diagnose_ms = bench_diagnose.main(args.diagnose_rounds)
+    diagnose_timing = bench_diagnose.main(args.diagnose_rounds)
     if args.no_notebooks:
         nb_seconds, nb_summary = float("nan"), "skipped (--no-notebooks)"
     else:
@@ -342,9 +343,15 @@ def report(args: argparse.Namespace) -> str:
         f"| {total / strict.concurrent_s:.0f} req/s | {c_ratio:.2f} | (info; errors: moto "
         f"{moto.concurrent_errors}, strict {strict.concurrent_errors}) | |"
     )
+    d = diagnose_timing
     rows.append(
-        f"| diagnose, secret + full candidate search | | {diagnose_ms:.1f} ms (median) | "
-        f"| <= 50 ms | {_verdict(diagnose_ms <= 50)} |"
+        f"| diagnose, median over realistic cases (secret + candidate search) | | "
+        f"{d.median_ms:.1f} ms | | <= 50 ms | {_verdict(d.median_ms <= 50)} |"
+    )
+    rows.append(
+        f"| diagnose, worst case ({d.worst_case}) | | {d.worst_ms:.1f} ms | "
+        f"| <= {d.budget_ms + 100:.0f} ms (search budget {d.budget_ms:.0f} ms) "
+        f"| {_verdict(d.worst_ms <= d.budget_ms + 100)} |"
     )
     nb_verdict = "skipped" if args.no_notebooks else _verdict(nb_seconds < 180)
     rows.append(
@@ -429,7 +436,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=300, help="timed 1 KiB PUTs per server")
     parser.add_argument("--each", type=int, default=50, help="PUTs per concurrent client")
-    parser.add_argument("--diagnose-rounds", type=int, default=50)
+    parser.add_argument("--diagnose-rounds", type=int, default=20)
     parser.add_argument("--quick", action="store_true", help="no 1 GiB upload, fewer rounds")
     parser.add_argument("--no-notebooks", action="store_true")
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")

@@ -60,6 +60,7 @@ from presignlab import (
     signing_key,
     string_to_sign,
 )
+from presignlab.diagnosis.received import s3_key_path
 from presignlab.examples import (
     EXAMPLE_ACCESS_KEY_ID,
     EXAMPLE_BUCKET,
@@ -314,14 +315,17 @@ print(urlsplit(double).path)
 print("key S3 would store:", parse_presigned_url(double).key)
 
 # %% [markdown]
-# The second is rebuilding the URL with form encoding, which writes a space as `+`. In a
-# URL path `+` is a plus sign, so Amazon S3 decodes a different key, computes a different
-# canonical URI, and the signature no longer matches.
+# The second is sending a literal `+` unencoded. Amazon S3 decodes a raw `+` in the path
+# as a space (a legacy of form encoding), so a key with a plus must travel as `%2B`. A URL
+# rebuilt by hand with the raw `+` names another key: S3 computes another canonical URI,
+# and the signature no longer matches. (The other way round is harmless on S3: a space
+# written as `+` is read as a space.) `s3_key_path` decodes a path the way S3 does:
 
 # %%
-as_sent = parse_presigned_url(ours_key.replace("%20", "+"))
-print(as_sent.key)
-assert canonical_uri(as_sent.path) != canonical_uri("/" + KEY)
+as_sent = urlsplit(ours_key.replace("%2B", "+")).path
+print(s3_key_path(as_sent))
+assert canonical_uri(s3_key_path(as_sent)) != canonical_uri("/" + KEY)
+assert s3_key_path(urlsplit(ours_key.replace("%20", "+")).path) == "/" + KEY
 
 # %% [markdown]
 # ## Summary
@@ -331,8 +335,9 @@ assert canonical_uri(as_sent.path) != canonical_uri("/" + KEY)
 # - For presigned URLs the canonical query string contains the authentication parameters,
 #   the only signed header by default is `host`, and the payload is `UNSIGNED-PAYLOAD`.
 # - botocore, with its clock frozen, produces the very same URLs.
-# - Keys are encoded once, byte by byte, with `%20` for a space; pass the raw key to the
-#   SDK and never re-encode the URL it returns.
+# - Keys are encoded once, byte by byte, with `%20` for a space and `%2B` for a plus (S3
+#   reads a raw `+` as a space); pass the raw key to the SDK and never re-encode the URL
+#   it returns.
 #
 # ## What's next
 #

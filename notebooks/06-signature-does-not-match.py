@@ -383,10 +383,13 @@ parse_presigned_url(hour_url).expires_in
 # %% [markdown]
 # ## A space in the key sent as + instead of %20
 #
-# In a URL path a space is `%20`, and `+` is a literal plus sign. Code that rebuilds the
-# URL with form encoding (`urlencode`, `URLSearchParams`, `quote_plus`) writes the space
-# as `+`, so Amazon S3 decodes another key, `photos/my+cat.png`, and computes another
-# canonical URI.
+# Code that rebuilds the URL with form encoding (`urlencode`, `URLSearchParams`,
+# `quote_plus`) writes a space as `+`. Amazon S3 itself decodes a raw `+` in the path as a
+# space, so there this URL still names `photos/my cat.png` and works; the harm on Amazon
+# S3 is the opposite case, a literal `+` in a key sent unencoded, which S3 reads as a
+# space (send it as `%2B`). Servers that read `+` literally, as some S3-compatible stores
+# do and as this kit's local S3 does for now, decode another key, `photos/my+cat.png`,
+# and compute another canonical URI, which is what the local run below shows.
 
 # %%
 space_url = lab.s3.generate_presigned_url(
@@ -478,12 +481,15 @@ comparison
 
 # %% [markdown]
 # Given the secret key that belongs to the access key id, the diagnosis recomputes the
-# signature, tries every single change to the request, and, when none reproduces the
-# URL's signature, concludes that the URL was signed with another secret.
+# signature and tries changes to the request (and pairs of them); none reproduces the
+# URL's signature. It cannot prove which secret signed the URL, so it only *suspects* a
+# wrong secret, ranks that after every request-side explanation, and says what it could
+# not check: a diagnosis is `confirmed` only when it reproduces the cause.
 
 # %%
 result = top_finding("Wrong secret key", stale_url, "PUT", {}, response)
 assert response.code == "SignatureDoesNotMatch" and result.codes == ["wrong-secret-key"]
+assert result.findings[0].to_dict()["confidence"] == "suspected"
 
 # %% [markdown]
 # The fix: presign with the current credentials.
@@ -628,8 +634,9 @@ assert [code for _, code in RESULTS.values()] == [
 # - Two failures that look like signature problems are checked earlier and answered
 #   differently: an unsigned `x-amz-*` header (`AccessDenied`, `HeadersNotSigned`) and a
 #   wrong region (`AuthorizationQueryParametersError`, `<Region>`).
-# - When the request matches the URL and still fails, the secret key is wrong; with the
-#   right secret the diagnosis tells these cases apart.
+# - When the request matches the URL and no change to it reproduces the signature, the
+#   secret key is suspected; with the right secret the diagnosis tells these cases apart,
+#   and it confirms only what it reproduces.
 # - Use the URL exactly as returned, sign for the endpoint and region the client uses,
 #   and presign with SigV4.
 #

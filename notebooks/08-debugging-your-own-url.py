@@ -45,6 +45,7 @@
 
 # %%
 import json
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -294,11 +295,14 @@ print("fix:", result.findings[0].fix)
 #
 # ```
 # presignlab diagnose URL --method PUT -H 'Content-Type: ...' \
-#     --error-xml error.xml --now 2026-02-17T09:31:00Z [--secret-key KEY] [--json]
+#     --error-xml error.xml --now 2026-02-17T09:31:00Z [--secret-key-env NAME] [--json]
 # ```
 #
 # `--error-xml -` reads the body from standard input, `--now` fixes the time of sending,
-# and `--json` prints one JSON object instead of text. The cells below run the command
+# `--secret-key-env NAME` reads the signing secret from an environment variable (or
+# `--secret-key -` from standard input), and `--json` prints one JSON object instead of
+# text. Instead of the URL and headers you can paste the browser's "Copy as cURL" with
+# `--curl`, or give a whole browser session with `--har FILE`. The cells below run the command
 # with `subprocess` (in a terminal, type the same arguments after `presignlab`). The
 # command lives next to this kernel's Python.
 
@@ -306,10 +310,17 @@ print("fix:", result.findings[0].fix)
 PRESIGNLAB = str(Path(sys.executable).with_name("presignlab"))
 
 
-def presignlab(*args, stdin=None):
-    """Run ``presignlab ARGS`` and return the finished process (output as text)."""
+def presignlab(*args, stdin=None, secret=None):
+    """Run ``presignlab ARGS`` (``secret`` in $SIGNER_SECRET) and return the finished process."""
+    env = {**os.environ, "SIGNER_SECRET": secret} if secret else None
     return subprocess.run(
-        [PRESIGNLAB, *args], input=stdin, capture_output=True, text=True, timeout=60, check=False
+        [PRESIGNLAB, *args],
+        check=False,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
     )
 
 
@@ -334,13 +345,20 @@ print(run.stdout)
 run.returncode
 
 # %% [markdown]
-# With `--secret-key` the search runs, exactly as in the function. A command-line
-# argument is visible to other users of the same machine (in `ps`, for instance), so do
-# this only on your own computer; the secret never appears in the output.
+# With the secret the search runs, exactly as in the function. Give it through an
+# environment variable (`--secret-key-env`) or standard input, never as an argument: a
+# command-line argument is visible to other users of the same machine (in `ps`, for
+# instance). The secret never appears in the output.
 
 # %%
 run = presignlab(
-    "diagnose", *captured, "--secret-key", EXAMPLE_SECRET_ACCESS_KEY, "--json", stdin=CAPTURED_BODY
+    "diagnose",
+    *captured,
+    "--secret-key-env",
+    "SIGNER_SECRET",
+    "--json",
+    stdin=CAPTURED_BODY,
+    secret=EXAMPLE_SECRET_ACCESS_KEY,
 )
 report = json.loads(run.stdout)
 assert EXAMPLE_SECRET_ACCESS_KEY not in run.stdout
@@ -426,11 +444,12 @@ local = presignlab(
     f"Content-Type: {SENT_HEADERS['Content-Type']}",
     "--error-xml",
     "-",
-    "--secret-key",
-    lab_secret,
+    "--secret-key-env",
+    "SIGNER_SECRET",
     "--json",
     *(["--now", lab.clock.now().isoformat()] if lab.clock else []),
     stdin=response.body.decode(),
+    secret=lab_secret,
 )
 assert local.returncode == 1
 [f["code"] for f in json.loads(local.stdout)["findings"]]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import boto3
 from botocore.config import Config
-
 from presignlab import presign_v2, presign_v4
+from presignlab.clock import Clock
+from presignlab.lab_clock import follow_clock, followed_clock, unfollow_clock
 
 ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE"
 SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
@@ -102,3 +105,62 @@ def signature_mismatch_body(canonical: str | None, string_to_sign: str, signatur
         "you provided. Check your key and signing method.",
         *extra,
     )
+
+
+@contextmanager
+def frozen_botocore(at: datetime = SIGNED_AT) -> Iterator[None]:
+    """botocore signs at ``at`` (its presigner reads this clock), then gets its own clock back."""
+    previous = followed_clock()
+    follow_clock(Clock(at))
+    try:
+        yield
+    finally:
+        if previous is not None:
+            follow_clock(previous)
+        else:
+            unfollow_clock()
+
+
+def sdk_url(
+    operation: str = "put_object",
+    params: dict[str, object] | None = None,
+    *,
+    region: str = "us-east-1",
+    config: dict[str, object] | None = None,
+    expires: int = 3600,
+    at: datetime = SIGNED_AT,
+    **client_args: object,
+) -> str:
+    """A URL made by botocore's presigner, with AWS's example keys, signed at ``at``."""
+    options = {"signature_version": "s3v4", **(config or {})}
+    client = boto3.client(
+        "s3",
+        region_name=region,
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY,
+        config=Config(**options),  # type: ignore[arg-type]
+        **client_args,  # type: ignore[arg-type]
+    )
+    with frozen_botocore(at):
+        return str(
+            client.generate_presigned_url(
+                operation,
+                Params={"Bucket": "examplebucket", "Key": "uploads/photo.jpg", **(params or {})},
+                ExpiresIn=expires,
+            )
+        )
+
+
+#: The query parameters JS SDK v3 >= 3.729 adds to a presigned PutObject (aws/aws-sdk-js-v3#6810).
+JS_V3_PUT_QUERY = (
+    "X-Amz-Content-Sha256=UNSIGNED-PAYLOAD&x-amz-checksum-crc32=AAAAAA%3D%3D"
+    "&x-amz-sdk-checksum-algorithm=CRC32&x-id=PutObject"
+)
+
+
+def js_v3_url(key: str = "uploads/photo.jpg", *, region: str = "us-east-1", **kwargs: object) -> str:
+    """A URL shaped like JS SDK v3's getSignedUrl(PutObject): its extra parameters, query sorted."""
+    base = f"https://examplebucket.s3.{region}.amazonaws.com"
+    url = v4(f"{key}?{JS_V3_PUT_QUERY}", base=base, region=region, **kwargs)  # type: ignore[arg-type]
+    head, query = url.split("?")
+    return f"{head}?{'&'.join(sorted(query.split('&')))}"

@@ -93,6 +93,23 @@ def test_no_cors_rule_for_the_origin_fails_before_the_put(page: Any, stack: Stac
     assert failed == [("PUT", "net::ERR_FAILED")]  # how Chromium reports a CORS refusal
     assert _stored_keys(stack) == before
     assert page.is_hidden("#s3-error")
+    # the server judged the preflight against the bucket's rules: a CORS failure, naming the origin
+    page.wait_for_selector("#diagnosis[data-ready=true]")
+    first = page.locator("#diagnosis-findings li").first
+    assert first.get_attribute("data-code") == "cors-preflight-denied"
+    assert stack.origin in first.inner_text() and "signature" not in _text(page, "#diagnosis-findings")
+
+
+def test_page_opened_at_another_origin_is_named_a_cors_failure(page: Any, stack: Stack) -> None:
+    """localhost and 127.0.0.1 are different origins: the bucket's rule admits only the latter."""
+    other = f"http://localhost:{stack.api_port}/"
+    upload_with_page(page, other, "photo.png", PHOTO, "image/png")
+    assert page.get_attribute("#result", "data-outcome") == "network-error"
+    page.wait_for_selector("#diagnosis[data-ready=true]")
+    first = page.locator("#diagnosis-findings li").first
+    assert first.get_attribute("data-code") == "cors-preflight-denied"
+    assert f"http://localhost:{stack.api_port}" in first.inner_text()
+    assert "--" not in _text(page, "#diagnosis")  # no command-line advice on the page
 
 
 def test_content_type_other_than_signed_shows_signature_mismatch(page: Any, stack: Stack) -> None:
@@ -111,7 +128,12 @@ def test_content_type_other_than_signed_shows_signature_mismatch(page: Any, stac
     assert _text(page, "#error-status") == "403"
     assert _text(page, "#error-code") == "SignatureDoesNotMatch"
     assert _text(page, "#error-message").startswith("The request signature we calculated")
-    assert _text(page, "#diagnosis-findings")
+    first = page.locator("#diagnosis-findings li").first
+    assert first.get_attribute("data-code") == "signed-header-value-mismatch"
+    assert "(confirmed)" in first.inner_text()  # diagnosed on the server, with the signer's secret
+    assert page.locator("#diagnosis-comparison table.presignlab-comparison tr.differs").count() >= 1
+    assert "--" not in _text(page, "#diagnosis")  # no command-line advice on the page
+    assert stack.signer is not None and stack.signer.secret_access_key not in page.content()
     assert "content-type: sent image/png, signed image/jpeg" in _text(page, "#header-check")
     assert _stored_keys(stack) == before
 

@@ -22,9 +22,9 @@ from diagnosis_support import (
     v2,
     v4,
 )
-
 from presignlab.diagnosis import CODES, Diagnosis, diagnose
 from presignlab.diagnosis.candidates import AWS_REGIONS
+from test_diagnosis_new_codes import NEW_CASES
 
 PNG = {"Content-Type": "image/png"}
 
@@ -266,9 +266,17 @@ def case_query_tampered() -> None:
 
 
 def case_path_mismatch() -> None:
+    # S3 reads a raw '+' in the path as a space (aws/aws-sdk-ruby#654, nginx/nginx-s3-gateway#77):
+    # a key with a literal '+' sent unencoded names another key, and the signature fails
+    plus = v4("libstdc%2B%2B-docs.txt")
+    raw = plus.replace("libstdc%2B%2B-docs.txt", "libstdc++-docs.txt")
+    result = diagnose(raw, secret_key=SECRET_KEY, now=SOON)
+    _top(result, "path-mismatch", "confirmed")
+    assert "%2B" in result.findings[0].message and "space" in result.findings[0].message
+    # a space sent as '+' names the same key as %20: S3 accepts it
     url = v4("my%20file.txt")
-    sent = url.replace("my%20file.txt", "my+file.txt")  # a client that writes spaces as '+'
-    _top(diagnose(sent, secret_key=SECRET_KEY, now=SOON), "path-mismatch", "confirmed")
+    spaced = url.replace("my%20file.txt", "my+file.txt")
+    assert diagnose(spaced, secret_key=SECRET_KEY, now=SOON).verdict == "ok"
     double = url.replace("my%20file.txt", "my%2520file.txt")  # encoded twice on the way
     _top(diagnose(double, secret_key=SECRET_KEY, now=SOON), "path-mismatch", "confirmed")
 
@@ -293,6 +301,15 @@ def case_wrong_secret_key() -> None:
     url = v4(headers=PNG, secret="a-different-secret-key-of-the-same-account")
     result = diagnose(url, headers=PNG, secret_key=SECRET_KEY, now=SOON)
     assert result.codes == ["wrong-secret-key"] and result.signature_matches is False
+    # nothing reproduced it, and S3's answer was not given: only suspected, saying what was not checked
+    assert result.findings[0].to_dict()["confidence"] == "suspected"
+    assert "Not checked" in result.findings[0].message
+    # S3's own canonical request, signed with the secret given, reproduces the URL's signature:
+    # the signer used that secret on exactly what S3 received, so S3 holds another secret
+    signed = diagnose(url, headers=PNG, secret_key="a-different-secret-key-of-the-same-account", now=SOON)
+    body = signature_mismatch_body(signed.canonical_request, signed.string_to_sign or "", signed.signature_provided or "")
+    confirmed = diagnose(url, headers=PNG, error_xml=body, secret_key="a-different-secret-key-of-the-same-account", now=SOON)
+    _top(confirmed, "wrong-secret-key", "confirmed")
     padded = diagnose(v4(headers=PNG), headers=PNG, secret_key=SECRET_KEY + "\n", now=SOON)
     assert padded.codes == ["wrong-secret-key"] and "white space" in padded.findings[0].message
 
@@ -315,7 +332,8 @@ CASES: dict[str, Callable[[], None]] = {
 
 
 def test_every_code_has_a_case() -> None:
-    assert set(CASES) == set(CODES)
+    assert not set(CASES) & set(NEW_CASES)
+    assert set(CASES) | set(NEW_CASES) == set(CODES)
 
 
 @pytest.mark.parametrize("code", sorted(CASES))
@@ -346,10 +364,9 @@ def test_sigv2_signature_is_checked_and_searched() -> None:
         diagnose(url, method="GET", headers=PNG, secret_key=SECRET_KEY, now=SOON).codes[0]
         == "method-mismatch"
     )
-    assert diagnose(url, headers=PNG, secret_key="wrong", now=SOON).codes == [
-        "wrong-secret-key",
-        "sigv2-url",
-    ]
+    wrong = diagnose(url, headers=PNG, secret_key="wrong", now=SOON)
+    assert wrong.codes == ["sigv2-url", "wrong-secret-key"]  # only suspected: ranked last
+    assert wrong.findings[1].to_dict()["confidence"] == "suspected"
 
 
 def test_a_correct_request_is_ok() -> None:

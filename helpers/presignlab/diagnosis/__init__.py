@@ -29,12 +29,12 @@ from .findings import Finding
 
 __all__ = [
     "CODES",
+    "DEFAULT_METHOD",
+    "FINDING_CODES",
     "CanonicalRequestParts",
     "Comparison",
-    "DEFAULT_METHOD",
     "Diagnosis",
     "Difference",
-    "FINDING_CODES",
     "Finding",
     "FindingCode",
     "S3ErrorBody",

@@ -9,14 +9,15 @@ request against the URL (signed headers sent, unsigned ``x-amz-*`` headers, host
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from ..presigned_url import PresignedUrl, _locate
 from ..query_auth import SentRequest
 from ..sigv4 import ALGORITHM, MAX_EXPIRES
-from .findings import CONFIRMED, Finding, finding
+from .findings import CONFIRMED, SUSPECTED, Finding, finding
 
-__all__ = ["CLOCK_SKEW", "check_request", "check_time", "check_url"]
+__all__ = ["CLOCK_SKEW", "check_key", "check_request", "check_time", "check_url"]
 
 #: How far in the future X-Amz-Date may be before S3 says "Request is not yet valid".
 CLOCK_SKEW = timedelta(minutes=15)
@@ -104,16 +105,26 @@ def check_url(url: PresignedUrl) -> list[Finding]:
     return found
 
 
-def check_time(url: PresignedUrl, now: datetime) -> list[Finding]:
-    """Expiry and not-yet-valid, evaluated at ``now``."""
+def check_time(url: PresignedUrl, now: datetime, *, assumed: bool = False) -> list[Finding]:
+    """Expiry and not-yet-valid, evaluated at ``now``.
+
+    Certain (``CONFIRMED``) when ``now`` is the time of sending; only ``SUSPECTED`` when it is
+    ``assumed`` (the current time, because neither the caller nor S3's ServerTime said).
+    """
     found = []
+    strength = SUSPECTED if assumed else CONFIRMED
+    when = (
+        " (assuming the request was sent just now: give the time of sending to be sure)"
+        if assumed
+        else ""
+    )
     if url.expires_at is not None and now > url.expires_at:
         found.append(
             finding(
                 "expired",
                 f"The URL expired at {_iso(url.expires_at)}, {int((now - url.expires_at).total_seconds())} "
-                f"seconds before {_iso(now)}.",
-                strength=CONFIRMED,
+                f"seconds before {_iso(now)}{when}.",
+                strength=strength,
                 evidence={"expires_at": _iso(url.expires_at), "now": _iso(now)},
             )
         )
@@ -123,8 +134,8 @@ def check_time(url: PresignedUrl, now: datetime) -> list[Finding]:
                 "not-yet-valid",
                 f"X-Amz-Date {_iso(url.signed_at)} is "
                 f"{int((url.signed_at - now).total_seconds())} seconds after {_iso(now)}: the signer's clock "
-                "is ahead.",
-                strength=CONFIRMED,
+                f"is ahead{when}.",
+                strength=strength,
                 evidence={"signed_at": _iso(url.signed_at), "now": _iso(now)},
             )
         )
@@ -205,3 +216,21 @@ def check_request(url: PresignedUrl, request: SentRequest) -> list[Finding]:
             )
         )
     return found
+
+
+_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+
+
+def check_key(url: PresignedUrl, key: str) -> list[Finding]:
+    """A warning when the key (as S3 decodes it) still holds percent escapes: it was encoded twice."""
+    if not _ESCAPE.search(key):
+        return []
+    return [
+        finding(
+            "double-encoded-key",
+            f"S3 decodes the path to the key {key!r}, which still contains percent escapes: the "
+            "key was probably encoded before it was given to the SDK (the URL has %25XX). A GET "
+            "finds no such object; a PUT stores the object under this literal key.",
+            subject="key",
+        )
+    ]

@@ -1,12 +1,14 @@
 """The ``presignlab diagnose`` sub-command.
 
-``presignlab diagnose URL [--method M] [-H 'Name: value']... [--secret-key KEY]
-[--now ISO8601] [--error-xml PATH|-] [--json] [--color auto|always|never]``
+``presignlab diagnose [URL | --curl 'curl ...' | --har FILE] [--method M] [-H 'Name: value']...
+[--secret-key-env NAME | --secret-key -] [--now ISO8601] [--error-xml PATH|-] [--body-size N]
+[--cors FILE] [--json] [--color auto|always|never]``
 
 The request described is the one sent to URL with that method (default ``PUT``) and those
-headers; a ``Host`` header overrides the URL's host. Exit status: 0 ok, 1 problems, 2 invalid
-input. With ``--json`` exactly one JSON object is printed, even for invalid arguments. The
-secret key never appears in any output.
+headers (a ``Host`` header overrides the URL's host), or the one a pasted curl command sends,
+or each failed S3 request of a HAR file. Exit status: 0 ok, 1 problems, 2 invalid input.
+With ``--json`` exactly one JSON object is printed, even for invalid arguments. The secret
+key never appears in any output.
 """
 
 from __future__ import annotations
@@ -15,55 +17,25 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any, NoReturn
 
-from .engine import DEFAULT_METHOD, Diagnosis, diagnose
-from .error_body import MAX_ERROR_BODY
+from ..errors import PresignLabError
+from .cli_har import diagnose_har, label
+from .cli_inputs import CliInputError, described, now_of, read_input, secret_of
+from .cli_options import add_options
+from .engine import diagnose
+from .inputs.cors_config import MAX_CORS_CONFIG, parse_cors_rules
+from .inputs.har import MAX_HAR
 from .redact import redact
+from .result import Diagnosis
 
 __all__ = ["register", "run"]
 
-
-
-class _Invalid(Exception):
-    pass
-
-
-def _headers(values: list[str]) -> list[tuple[str, str]]:
-    pairs = []
-    for item in values:
-        name, colon, value = item.partition(":")
-        if not colon or not name.strip():
-            raise _Invalid(f"-H {item[:60]!r} is not 'Name: value'.")
-        pairs.append((name.strip(), value.strip()))
-    return pairs
-
-
-def _now(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise _Invalid(
-            f"--now {text[:40]!r} is not an ISO 8601 instant such as 2026-01-01T12:00:00Z."
-        ) from exc
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
-
-
-def _error_xml(path: str | None) -> bytes | None:
-    if path is None:
-        return None
-    try:
-        if path == "-":
-            return sys.stdin.buffer.read(MAX_ERROR_BODY + 1)
-        with open(path, "rb") as handle:
-            return handle.read(MAX_ERROR_BODY + 1)
-    except (OSError, ValueError, AttributeError) as exc:
-        raise _Invalid(
-            f"--error-xml {path[:80]!r} cannot be read: {getattr(exc, 'strerror', None) or exc}."
-        ) from exc
+#: What the CLI adds when the evidence was incomplete (the findings themselves name no options).
+_HINTS = (
+    ("secret", "add --secret-key-env NAME (or --secret-key - to read it from standard input) to recompute the signature and search what was signed"),
+    ("body", "add --error-xml with S3's error body: its canonical request shows what reached S3"),
+)  # fmt: skip
 
 
 def _emit(text: str) -> None:
@@ -71,33 +43,74 @@ def _emit(text: str) -> None:
     print(text.encode(encoding, "backslashreplace").decode(encoding))
 
 
-def _output(result: Diagnosis, args: argparse.Namespace) -> int:
-    secret = getattr(args, "secret_key", None)
+def _hints(result: Diagnosis, secret: str | None) -> list[str]:
+    if result.verdict != "problems" or "signature-mismatch-unexplained" not in result.codes:
+        return []
+    missing = {"secret": secret is None, "body": result.error_body is None}
+    return [f"hint: {text}" for key, text in _HINTS if missing[key]]
+
+
+def _output(result: Diagnosis, args: argparse.Namespace, secret: str | None) -> int:
     if args.json:
         _emit(json.dumps(redact(result.to_dict(), secret=secret), indent=2))
     else:
         color = {"always": True, "never": False}.get(getattr(args, "color", "auto"))
-        _emit(redact(result.to_text(color=color), secret=secret))
+        text = "\n".join([result.to_text(color=color), *_hints(result, secret)])
+        _emit(redact(text, secret=secret))
     return result.exit_status
 
 
-def run(args: argparse.Namespace) -> int:
-    """Diagnose the request the arguments describe, print the result, return the exit status."""
-    try:
-        headers, now, error_xml = _headers(args.headers), _now(args.now), _error_xml(args.error_xml)
-    except _Invalid as exc:
-        return _output(
-            Diagnosis(verdict="invalid-input", method=str(args.method), error=str(exc)), args
-        )
-    result = diagnose(
-        args.url,
-        method=args.method,
-        headers=headers,
-        secret_key=args.secret_key,
-        error_xml=error_xml,
-        now=now,
+def _invalid(args: argparse.Namespace, message: str) -> int:
+    return _output(
+        Diagnosis(verdict="invalid-input", method=str(args.method or "PUT"), error=message),
+        args,
+        None,
     )
-    return _output(result, args)
+
+
+def _run_har(args: argparse.Namespace, secret: str | None, cors: Any) -> int:
+    data = read_input("--har", args.har, MAX_HAR) or b""
+    results = diagnose_har(data, secret, now_of(args.now), cors)
+    worst = max((r.exit_status for _, r, _ in results), default=0)
+    verdict = {0: "ok", 1: "problems", 2: "invalid-input"}[worst]
+    if args.json:
+        cases = [{"entry": x.index, "method": x.method, "url": x.url.split("?")[0], "status": x.status,
+                  "note": note, "diagnosis": r.to_dict()} for x, r, note in results]  # fmt: skip
+        _emit(json.dumps(redact({"verdict": verdict, "cases": cases}, secret=secret), indent=2))
+        return worst
+    color = {"always": True, "never": False}.get(getattr(args, "color", "auto"))
+    lines = [f"{len(results)} failed S3 request(s) in the HAR file."]
+    for exchange, result, note in results:
+        lines += ["", f"== {label(exchange)}", result.to_text(color=color)] + (
+            [f"note: {note}"] if note else []
+        )
+    _emit(redact("\n".join(lines), secret=secret))
+    return worst
+
+
+def run(args: argparse.Namespace) -> int:
+    """Diagnose the request(s) the arguments describe, print the result, return the exit status."""
+    try:
+        secret = secret_of(args)
+        raw_cors = read_input("--cors", args.cors, MAX_CORS_CONFIG)
+        cors = parse_cors_rules(raw_cors) if raw_cors is not None else None
+        if args.har is not None:
+            if args.url is not None or args.curl is not None:
+                raise CliInputError(
+                    "--har diagnoses the requests of the file: give no URL or --curl with it."
+                )
+            return _run_har(args, secret, cors)
+        request = described(args)
+        error_xml = read_input("--error-xml", args.error_xml)
+        now = now_of(args.now)
+    except (CliInputError, PresignLabError) as exc:
+        return _invalid(args, str(exc))
+    result = diagnose(
+        request.url, method=request.method, headers=request.headers, secret_key=secret,
+        error_xml=error_xml, now=now,
+        body_size=args.body_size if args.body_size is not None else request.body_size, cors=cors,
+    )  # fmt: skip
+    return _output(result, args, secret)
 
 
 def _json_errors(parser: argparse.ArgumentParser) -> None:
@@ -110,6 +123,8 @@ def _json_errors(parser: argparse.ArgumentParser) -> None:
         namespace, extras = parse_known(args, namespace)
         if extras:
             parser.error(f"unrecognized arguments: {' '.join(extras)}")
+        if not any(getattr(namespace, n, None) is not None for n in ("url", "curl", "har")):
+            parser.error("give the presigned URL, a --curl command or a --har file")
         return namespace, extras
 
     def error(message: str) -> NoReturn:
@@ -134,41 +149,10 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "diagnose",
         help="explain why S3 refuses (or would refuse) a request to a presigned URL",
-        description="Diagnose the request sent to a presigned S3 URL with a method and headers. "
-        "Exit status: 0 ok, 1 problems, 2 invalid input.",
+        description="Diagnose the request sent to a presigned S3 URL (or a pasted curl command, "
+        "or the failed S3 requests of a HAR file). Exit status: 0 ok, 1 problems, 2 invalid input.",
     )
-    parser.add_argument("url", metavar="URL", help="the presigned URL, exactly as used (quote it in the shell)")
-    parser.add_argument(
-        "--method", metavar="M", default=DEFAULT_METHOD, help=f"HTTP method sent (default {DEFAULT_METHOD})"
-    )
-    parser.add_argument(
-        "-H",
-        "--header",
-        dest="headers",
-        action="append",
-        default=[],
-        metavar="'Name: value'",
-        help="a header sent with the request (repeatable); Host overrides the URL's host",
-    )
-    parser.add_argument(
-        "--secret-key", metavar="KEY", help="the signing secret: recompute the signature and search the cause"
-    )
-    parser.add_argument(
-        "--now",
-        metavar="ISO8601",
-        help="when the request was sent, ISO 8601 "
-        "(default: S3's ServerTime in --error-xml, else now)",
-    )
-    parser.add_argument(
-        "--error-xml", metavar="PATH|-", help="S3's XML error body, from a file or stdin (-)"
-    )
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument(
-        "--color",
-        choices=("auto", "always", "never"),
-        default="auto",
-        help="colour the human output (auto: only on a terminal)",
-    )
+    add_options(parser)
     func: Callable[[argparse.Namespace], int] = run
     parser.set_defaults(func=func)
     _json_errors(parser)

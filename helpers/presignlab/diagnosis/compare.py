@@ -57,11 +57,11 @@ def parse_canonical_request(text: str) -> CanonicalRequestParts:
     method, uri, query = (lines + ["", "", ""])[:3]
     rest = lines[3:]
     blank = rest.index("") if "" in rest else len(rest)
-    headers = tuple(tuple(line.partition(":")[::2]) for line in rest[:blank])  # type: ignore[misc]
+    headers = tuple((line.partition(":")[0], line.partition(":")[2]) for line in rest[:blank])
     tail = rest[blank + 1 :] + ["", ""]
-    pairs = tuple(tuple(item.partition("=")[::2]) for item in query.split("&") if item)  # type: ignore[misc]
+    pairs = tuple((item.partition("=")[0], item.partition("=")[2]) for item in query.split("&") if item)
     signed = tuple(h for h in tail[0].split(";") if h)
-    return CanonicalRequestParts(method, uri, pairs, headers, signed, tail[1])  # type: ignore[arg-type]
+    return CanonicalRequestParts(method, uri, pairs, headers, signed, tail[1])
 
 
 @dataclass(frozen=True)

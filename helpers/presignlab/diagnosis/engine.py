@@ -1,94 +1,51 @@
 """``diagnose``: why does (or would) S3 refuse this request to this presigned URL?
 
 :func:`diagnose` never raises. It reads the URL (unreadable input gives verdict
-``invalid-input``), runs the structural checks, reads S3's error body when given, and with the
-secret key recomputes the signature for the request S3 received; on a mismatch it searches for
-the single change that reproduces the URL's signature (:mod:`presignlab.diagnosis.search`).
-The :class:`Diagnosis` holds the ranked findings and the evidence; its ``to_dict`` is the JSON
-of ``presignlab diagnose --json``.
+``invalid-input``) and the evidence, then takes one of three paths:
 
-The default method is ``PUT``: this kit is about presigned *upload* URLs.
+* an OPTIONS request is a CORS preflight (:mod:`.preflight_flow`): CORS findings only;
+* a URL without authentication parameters (a POST form's target) with an error body: only
+  the body can speak;
+* otherwise the request to the presigned URL (:mod:`.request_flow`).
+
+Whatever the path, an error body from S3 always yields at least one finding: a refusal is
+never "ok". The :class:`Diagnosis` holds the ranked findings and the evidence; its
+``to_dict`` is the JSON of ``presignlab diagnose --json``. The default method is ``PUT``:
+this kit is about presigned *upload* URLs.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import PresignedUrlError, PresignLabError
-from ..presigned_url import SIGV4_PARAMETERS, PresignedUrl, parse_presigned_url
-from ..query_auth import (
-    SentRequest,
-    sigv2_string_to_sign,
-    sigv4_canonical_request,
-    sigv4_string_to_sign,
-)
+from ..presigned_url import SIGV4_PARAMETERS, parse_presigned_url
 from ..query_string import parse_query
-from ..sigv4 import HeaderPairs, header_pairs
+from ..sigv4 import HeaderPairs
 from .body_checks import check_error_body
-from .checks import check_request, check_time, check_url
-from .error_body import S3ErrorBody, parse_error_body
-from .explain import explain_from_body, explain_with_secret
-from .findings import CONFIRMED, REPORTED, SIGNATURE_CODES, SUSPECTED, finding, rank
+from .error_body import parse_error_body
+from .evidence import Evidence, InvalidInput, cors_rules, described_request, server_time
+from .findings import rank
+from .preflight_flow import diagnose_preflight
+from .request_flow import diagnose_request
 from .result import DEFAULT_METHOD, Diagnosis
-from .search import Signer, sigv2_resource
 
 __all__ = ["DEFAULT_METHOD", "Diagnosis", "diagnose"]
-_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$")
-_BAD_VALUE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")
-
-
-class _InvalidInput(Exception):
-    pass
 
 
 def _invalid(message: str, method: str = DEFAULT_METHOD) -> Diagnosis:
     return Diagnosis(verdict="invalid-input", method=method, error=message)
 
 
-def _request(url_text: str, method: object, headers: HeaderPairs) -> SentRequest:
-    if not isinstance(method, str) or not _TOKEN.match(method):
-        raise _InvalidInput(
-            f"The method {str(method)[:20]!r} is not an HTTP method name (e.g. PUT, GET)."
-        )
-    pairs = header_pairs(headers)
-    for name, value in pairs:
-        if not _TOKEN.match(name):
-            raise _InvalidInput(f"{name[:40]!r} is not a valid header name.")
-        if _BAD_VALUE.search(value):
-            raise _InvalidInput(
-                f"The value of header {name} contains a line break or control character."
-            )
-    return SentRequest.to_url(url_text, method, pairs)
-
-
-def _sign_described(url: PresignedUrl, request: SentRequest) -> tuple[str | None, str | None]:
-    if url.version == "sigv2":
-        return None, sigv2_string_to_sign(
-            request, sigv2_resource(url, request), url.param("Expires") or ""
-        )
-    canonical = sigv4_canonical_request(request, url.signed_headers)
-    if not url.amz_date or not url.region:
-        return canonical, None
-    return canonical, sigv4_string_to_sign(canonical, url.amz_date, url.region, url.service or "s3")
-
-
-def _server_time(body: S3ErrorBody | None) -> datetime | None:
-    """S3's clock when it answered (``<ServerTime>`` of expiry errors): when the request was sent."""
-    text = body.get("ServerTime") if body is not None else None
-    try:
-        value = datetime.fromisoformat(text.strip()) if text else None
-    except ValueError:
-        return None
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def _unsigned_url(url_text: str) -> bool:
     """True for a readable http(s) URL without any authentication parameter (a POST form or CORS target)."""
+    if not isinstance(url_text, str):
+        return False
     try:
         parts = urlsplit(url_text.strip())
         names = {n for n, _ in parse_query(parts.query)}
@@ -102,115 +59,50 @@ def _unsigned_url(url_text: str) -> bool:
     )
 
 
-def _body_only(url_text: str, method: str, headers: HeaderPairs, body: S3ErrorBody) -> Diagnosis:
-    """A URL without authentication (presigned POST, CORS preflight): only the error body can speak."""
-    request = _request(url_text, method, headers)
-    found, notes = check_error_body(body, None)
+def _body_only(url_text: str, method: str, headers: HeaderPairs, evidence: Evidence) -> Diagnosis:
+    """A URL without authentication (presigned POST target): only the error body can speak."""
+    assert evidence.body is not None
+    request = described_request(url_text, method, headers)
+    found, notes = check_error_body(evidence.body, None, request)
     ranked = tuple(rank(found))
     return Diagnosis(
-        verdict="problems" if ranked else "ok",
-        findings=ranked,
-        method=request.method,
-        error_body=body,
-        notes=(
-            *notes,
-            "The URL carries no authentication parameters, so only S3's error body was diagnosed.",
-        ),
-    )
+        verdict="problems" if ranked else "ok", findings=ranked, method=request.method,
+        error_body=evidence.body,
+        notes=(*notes, "The URL carries no authentication parameters, so only S3's error body was diagnosed."),
+    )  # fmt: skip
 
 
-def _diagnose(
-    url_text: str,
-    method: str,
-    headers: HeaderPairs,
-    secret_key: str | None,
+def _evidence(
     error_xml: str | bytes | None,
     now: datetime | None,
-) -> Diagnosis:
+    body_size: object,
+    cors: object,
+    status: object,
+    response_headers: object,
+) -> Evidence:
     body = parse_error_body(error_xml) if error_xml is not None else None
-    now = (
-        (_server_time(body) or datetime.now(UTC))
-        if now is None
-        else (now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC))
-    )
-    try:
-        url = parse_presigned_url(url_text)
-    except PresignedUrlError:
-        if body is None or not _unsigned_url(url_text):
-            raise
-        return _body_only(url_text, method, headers, body)
-    described = _request(url_text, method, headers)
-    found = check_url(url) + check_time(url, now) + check_request(url, described)
-    canonical, to_sign = _sign_described(url, described)
-    comparison, received, notes = None, described, []
-    if body is not None:
-        from_body, notes = check_error_body(body, url)
-        found += from_body
-        if body.code == "SignatureDoesNotMatch":
-            from_diff, comparison, received = explain_from_body(
-                body, url, described, canonical, to_sign
-            )
-            found += from_diff
-    computed = matches = None
-    if (
-        secret_key is not None
-        and url.signature
-        and (url.version == "sigv2" or (url.amz_date and url.region))
+    if body_size is not None and (
+        not isinstance(body_size, int) or isinstance(body_size, bool) or body_size < 0
     ):
-        signer = Signer(url, secret_key)
-        as_sent = signer.sign(described)
-        computed, matches = as_sent.signature, signer.matches(as_sent)
-        received_signed = as_sent if received == described else signer.sign(received)
-        if signer.matches(received_signed):
-            found = [
-                f for f in found if not (f.code in SIGNATURE_CODES and f.strength == SUSPECTED)
-            ]
-            if body is not None and body.code == "SignatureDoesNotMatch":
-                found.append(
-                    finding(
-                        "wrong-secret-key",
-                        "The secret key given reproduces the URL's signature for "
-                        "the request S3 received, yet S3 computed another: S3 holds a different "
-                        f"secret for access key {url.access_key_id}.",
-                        strength=CONFIRMED,
-                    )
-                )
-        else:
-            more, searched = explain_with_secret(signer, url, received, received_signed, found)
-            found += more
-            comparison = searched or comparison
-    elif secret_key is not None:
-        notes.append(
-            "The signature cannot be recomputed: the URL lacks a signature, date or region."
-        )
-    if (
-        body is not None
-        and body.code == "SignatureDoesNotMatch"
-        and not any(f.code in SIGNATURE_CODES for f in found)
+        raise InvalidInput("The body size must be a whole number of bytes (0 or more).")
+    if status is not None and (
+        not isinstance(status, int) or isinstance(status, bool) or not 0 <= status <= 999
     ):
-        found.append(
-            finding(
-                "signature-mismatch-unexplained",
-                "S3 computed exactly the request described, so the "
-                "difference is in what was signed: rerun with --secret-key to find it.",
-                strength=REPORTED,
-            )
-        )
-    ranked = tuple(rank(found))
-    return Diagnosis(
-        verdict="problems" if ranked else "ok",
-        findings=ranked,
-        url=url,
-        method=described.method,
-        canonical_request=canonical,
-        string_to_sign=to_sign,
-        signature_provided=url.signature,
-        signature_computed=computed,
-        signature_matches=matches,
-        comparison=comparison,
-        error_body=body,
-        notes=tuple(notes),
+        raise InvalidInput("The HTTP status must be a number from 0 to 999.")
+    if response_headers is not None and not isinstance(response_headers, Mapping):
+        raise InvalidInput("The response headers must be a mapping of names to values.")
+    at = server_time(body) if now is None else now
+    moment = (
+        datetime.now(UTC)
+        if at is None
+        else (at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC))
     )
+    headers = (
+        {str(k): str(v) for k, v in response_headers.items()}
+        if response_headers is not None
+        else None
+    )
+    return Evidence(body, moment, at is None, body_size, cors_rules(cors), status, headers)
 
 
 def diagnose(
@@ -220,17 +112,45 @@ def diagnose(
     secret_key: str | None = None,
     error_xml: str | bytes | None = None,
     now: datetime | None = None,
+    *,
+    body_size: int | None = None,
+    cors: str | bytes | Sequence[Mapping[str, Any]] | None = None,
+    status: int | None = None,
+    response_headers: Mapping[str, str] | None = None,
 ) -> Diagnosis:
     """Diagnose the request sent to ``url`` with ``method`` and ``headers``; never raises.
 
     ``headers`` are the headers sent (a ``Host`` header overrides the URL's host);
     ``secret_key`` enables recomputing the signature and the candidate search; ``error_xml``
     is S3's error body; ``now`` is when the request was sent (default: the ``ServerTime`` in
-    S3's error body when it has one, else the current time).
+    S3's error body when it has one, else the current time, and then expiry is only
+    suspected). ``body_size`` is the size of the body sent, in bytes; ``cors`` the bucket's
+    CORS configuration (JSON or XML text, or boto3-shaped rules); ``status`` and
+    ``response_headers`` what S3 answered besides the body (from a HAR file).
     """
     try:
-        return _diagnose(url, method, headers, secret_key, error_xml, now)
-    except (PresignLabError, _InvalidInput) as exc:
+        if not isinstance(method, str):
+            raise InvalidInput(
+                f"The method {str(method)[:20]!r} is not an HTTP method name (e.g. PUT, GET)."
+            )
+        evidence = _evidence(error_xml, now, body_size, cors, status, response_headers)
+        preflight = method.upper() == "OPTIONS"
+        try:
+            parsed = parse_presigned_url(url)
+        except PresignedUrlError:
+            if (evidence.body is None and not preflight) or not _unsigned_url(url):
+                raise
+            parsed = None
+        if preflight:
+            return diagnose_preflight(
+                url, parsed, described_request(url, method, headers), evidence
+            )
+        if parsed is None:
+            return _body_only(url, method, headers, evidence)
+        return diagnose_request(
+            url, parsed, described_request(url, method, headers), secret_key, evidence
+        )
+    except (PresignLabError, InvalidInput) as exc:
         return _invalid(str(exc), method if isinstance(method, str) else DEFAULT_METHOD)
-    except Exception as exc:  # the promise is: never raise; say what happened instead
+    except Exception as exc:  # noqa: BLE001 - the promise is: never raise; say what happened
         return _invalid(f"this input could not be diagnosed ({type(exc).__name__}).")

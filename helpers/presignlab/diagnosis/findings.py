@@ -4,7 +4,9 @@ A :class:`Finding` carries a ``strength``: :data:`CONFIRMED` when it is certain 
 URL, or a cause proved by recomputing the signature), :data:`REPORTED` when S3's error body
 says it, :data:`SUSPECTED` when it is a heuristic about the URL and the request. :func:`rank` orders findings the way S3
 evaluates a request (the order of :data:`~presignlab.diagnosis.codes.FINDING_CODES`), with
-confirmed causes first among the signature-related ones, and drops duplicates.
+confirmed causes first among the signature-related ones, and drops duplicates. A cause that
+is only suspected to lie outside the request (:data:`LAST_RESORT`: the secret key, or "nothing
+explains it") comes after every other finding.
 """
 
 from __future__ import annotations
@@ -12,28 +14,26 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .codes import CODES, FINDING_CODES
+from .codes import CODES, FINDING_CODES, SIGNATURE_CODES
 
-__all__ = ["CONFIRMED", "REPORTED", "SIGNATURE_CODES", "SUSPECTED", "Finding", "finding", "rank"]
+__all__ = [
+    "CONFIRMED",
+    "LAST_RESORT",
+    "REPORTED",
+    "SIGNATURE_CODES",
+    "SUSPECTED",
+    "Finding",
+    "finding",
+    "rank",
+]
 
 CONFIRMED = 3
 REPORTED = 2
 SUSPECTED = 1
 
 _ORDER = {c.code: i for i, c in enumerate(FINDING_CODES)}
-#: Codes that explain a SignatureDoesNotMatch; they are ranked together, strongest first.
-SIGNATURE_CODES = frozenset(
-    {
-        "method-mismatch",
-        "signed-header-missing",
-        "signed-header-value-mismatch",
-        "query-tampered",
-        "path-mismatch",
-        "host-mismatch",
-        "wrong-secret-key",
-        "signature-mismatch-unexplained",
-    }
-)
+#: Codes ranked last of all when only suspected: they blame no part of the request.
+LAST_RESORT = frozenset({"wrong-secret-key", "signature-mismatch-unexplained"})
 _SIGNATURE_RANK = min(_ORDER[c] for c in SIGNATURE_CODES)
 
 
@@ -75,6 +75,8 @@ def finding(
 
 def _key(item: Finding) -> tuple[int, int, int]:
     order = _ORDER[item.code]
+    if item.code in LAST_RESORT and item.strength == SUSPECTED:
+        return (len(_ORDER), 0, order)
     if item.code in SIGNATURE_CODES:
         return (_SIGNATURE_RANK, -item.strength, order)
     return (order, -item.strength, 0)

@@ -61,26 +61,27 @@ def as_text(comparison: Comparison, *, color: bool = False) -> str:
     return "\n".join(lines)
 
 
-def as_html(comparison: Comparison) -> str:
-    """A side-by-side table; differing rows get a coloured background and a ``≠`` marker."""
-    head = "".join(
-        f"<th style='text-align:left'>{html.escape(t)}</th>"
-        for t in ("", "component", *comparison.titles)
-    )
+def as_html(comparison: Comparison, *, inline_style: bool = True) -> str:
+    """A side-by-side table; differing rows get a coloured background and a ``≠`` marker.
+
+    ``inline_style=False`` marks differing rows with ``class='differs'`` instead of a ``style``
+    attribute, for pages whose Content-Security-Policy refuses inline styles.
+    """
+    th = "<th style='text-align:left'>" if inline_style else "<th>"
+    head = "".join(f"{th}{html.escape(t)}</th>" for t in ("", "component", *comparison.titles))
     body = []
     for row in comparison.rows:
-        style = " style='background:#ffe3e3'" if row.differs else ""
+        style = ""
+        if row.differs:
+            style = " style='background:#ffe3e3'" if inline_style else " class='differs'"
         cells = [
             "&ne;" if row.differs else "",
             html.escape(row.label),
             f"<code>{html.escape(_show(row.expected))}</code>",
             f"<code>{html.escape(_show(row.actual))}</code>",
         ]
-        body.append(
-            f"<tr{style}>"
-            + "".join(f"<td style='text-align:left'>{c}</td>" for c in cells)
-            + "</tr>"
-        )
+        cell = "<td style='text-align:left'>" if inline_style else "<td>"
+        body.append(f"<tr{style}>" + "".join(f"{cell}{c}</td>" for c in cells) + "</tr>")
     verdict = "identical" if comparison.matches else f"{len(comparison.differences)} difference(s)"
     return (
         f"<table class='presignlab-comparison'><caption>{html.escape(comparison.kind)}: {verdict}</caption>"

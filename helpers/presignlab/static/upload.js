@@ -20,6 +20,7 @@ function resetOutcome() {
   $("s3-error").hidden = true;
   $("diagnosis").hidden = true;
   $("diagnosis-findings").replaceChildren();
+  $("diagnosis-comparison").replaceChildren();
   delete $("diagnosis").dataset.ready;
   $("header-check").hidden = true;
   $("progress").value = 0;
@@ -99,7 +100,7 @@ function upload() {
     } else {
       showS3Error(xhr);
       checkSentHeaders(sent.headers);
-      askForDiagnosis(sent, xhr.responseText);
+      askForDiagnosis(sent, { error_body: xhr.responseText, status: xhr.status });
     }
   };
   xhr.onerror = () => {
@@ -111,7 +112,7 @@ function upload() {
         `bucket's CORS rule must admit the origin ${window.location.origin}, the method ` +
         `${sent.method} and the headers ${Object.keys(sent.headers).join(", ").toLowerCase()}.`
     );
-    askForDiagnosis(sent, "");
+    askForDiagnosis(sent, { error_body: "", status: 0, network_error: true });
   };
   xhr.send(file);
 }
@@ -142,13 +143,15 @@ function checkSentHeaders(sentHeaders) {
   $("header-check").hidden = false;
 }
 
-async function askForDiagnosis(sent, errorBody) {
+// The server diagnoses with the signer's secret (which it holds and the page never sees) and
+// the bucket's CORS rules; the page only shows the answer.
+async function askForDiagnosis(sent, answerSeen) {
   let answer;
   try {
     const response = await fetch("diagnose", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ ...sent, error_body: errorBody }),
+      body: JSON.stringify({ ...sent, ...answerSeen }),
     });
     answer = await response.json();
   } catch (error) {
@@ -157,21 +160,35 @@ async function askForDiagnosis(sent, errorBody) {
   const findings = answer.findings || [];
   $("diagnosis-verdict").textContent = findings.length
     ? `Verdict: ${answer.verdict}`
-    : `Verdict: ${answer.verdict} (no finding from the URL and headers alone)`;
+    : `Verdict: ${answer.verdict} (no finding)`;
   const items = findings.map((found) => {
     const item = document.createElement("li");
+    item.dataset.code = found.code;
     const code = document.createElement("span");
     code.className = "finding-code";
     code.textContent = found.code;
+    const confidence = document.createElement("span");
+    confidence.className = "confidence";
+    confidence.textContent = ` (${found.confidence})`;
     const fix = document.createElement("div");
     fix.className = "fix";
     fix.textContent = found.fix ? `Fix: ${found.fix}` : "";
-    item.append(code, `: ${found.message}`, fix);
+    item.append(code, confidence, `: ${found.message}`, fix);
     return item;
   });
   $("diagnosis-findings").replaceChildren(...items);
+  showComparison(answer.comparison_html);
   $("diagnosis").hidden = false;
   $("diagnosis").dataset.ready = "true";
+}
+
+// The side-by-side comparison the server rendered (every value HTML-escaped there); parsed
+// into an inert document first, so nothing in it can run.
+function showComparison(html) {
+  if (!html) return;
+  const parsed = new DOMParser().parseFromString(html, "text/html");
+  const table = parsed.body.querySelector("table.presignlab-comparison");
+  if (table) $("diagnosis-comparison").replaceChildren(document.importNode(table, true));
 }
 
 function init() {

@@ -12,9 +12,9 @@ Routes (one origin, so the page calls the API without CORS):
 
 * ``GET /``: the upload page (``presignlab/static/upload.html``), its script and style;
 * ``/presign`` (any method): the Lambda handler;
-* ``POST /diagnose``: ``{"url", "method", "headers", "error_body"}`` in, the JSON of
-  :func:`presignlab.diagnosis.diagnose` out. No secret key is ever involved: the diagnosis
-  reads the URL, the headers the browser sent and S3's error body, at the server's clock.
+* ``POST /diagnose``: what the page saw of a failed upload in, the diagnosis out
+  (:mod:`.diagnose_api`). The server diagnoses with the signer's secret, which never leaves
+  it, and with the bucket's CORS rules, at the local S3's clock.
 
 Reference: API Gateway Developer Guide, "Set up Lambda proxy integrations in API Gateway"
 (input and output formats of a Lambda function for proxy integration).
@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import socket
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
@@ -34,8 +35,16 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from ..diagnosis import diagnose
 from ..signing_service import api_gateway_event
+from .diagnose_api import (
+    MAX_DIAGNOSE_BODY,
+    BodyTooLarge,
+    BodyUnreadable,
+    CorsRules,
+    SecretFor,
+    diagnose_request,
+    read_json,
+)
 
 __all__ = [
     "DIAGNOSE_PATH",
@@ -52,8 +61,6 @@ Handler = Callable[[dict[str, Any], Any], Any]
 
 PRESIGN_PATH = "/presign"
 DIAGNOSE_PATH = "/diagnose"
-#: Request bodies ``/diagnose`` accepts, at most (an S3 error body is a few KiB).
-MAX_DIAGNOSE_BODY = 256 * 1024
 #: Path -> (file under ``presignlab/static``, Content-Type).
 STATIC_FILES = {
     "/": ("upload.html", "text/html; charset=utf-8"),
@@ -117,32 +124,15 @@ def proxy_response(result: object) -> Response:
     return response
 
 
-def _header_pairs(headers: object) -> list[tuple[str, str]]:
-    if isinstance(headers, Mapping):
-        return [(str(k), str(v)) for k, v in headers.items()]
-    if isinstance(headers, list):
-        pairs = [p for p in headers if isinstance(p, (list, tuple)) and len(p) == 2]
-        return [(str(name), str(value)) for name, value in pairs]
-    return []
-
-
-def diagnose_request(payload: object, now: datetime | None) -> dict[str, object]:
-    """The diagnosis (as JSON) of what the page sent and what S3 answered; never raises.
-
-    ``payload``: ``{"url": str, "method": str, "headers": {name: value}, "error_body": str}``.
-    """
-    if not isinstance(payload, Mapping) or not isinstance(payload.get("url"), str):
-        return {"verdict": "invalid-input", "error": "expected a JSON object with a url"}
-    method = payload.get("method")
-    error_body = payload.get("error_body")
-    result = diagnose(
-        payload["url"],
-        method if isinstance(method, str) else "PUT",
-        tuple(_header_pairs(payload.get("headers"))),
-        error_xml=error_body if isinstance(error_body, str) and error_body else None,
-        now=now,
-    )
-    return result.to_dict()
+def _stop_reading(request: Request) -> None:
+    """Read no more of this request: werkzeug's server would otherwise drain the rest of the body
+    (up to 10 GB) before closing, so that the client sees the 413."""
+    sock = request.environ.get("werkzeug.socket")
+    if isinstance(sock, socket.socket):
+        try:
+            sock.shutdown(socket.SHUT_RD)
+        except OSError:
+            pass
 
 
 def _static(name: str, content_type: str, csp: str) -> Response:
@@ -159,7 +149,8 @@ class GatewayApp:
 
     ``connect_to`` lists the origins the page may send requests to besides its own (the S3
     endpoint), for the page's Content-Security-Policy; ``now`` is the clock ``/diagnose``
-    judges expiry by (the local S3's).
+    judges expiry by (the local S3's); ``secret_for`` gives the signer's secret for an access
+    key id it signs with (None otherwise), ``cors_rules`` the bucket's current CORS rules.
     """
 
     def __init__(
@@ -168,9 +159,13 @@ class GatewayApp:
         *,
         connect_to: Iterable[str] = (),
         now: Callable[[], datetime] | None = None,
+        secret_for: SecretFor | None = None,
+        cors_rules: CorsRules | None = None,
     ) -> None:
         self.handler = handler
         self.now = now
+        self.secret_for = secret_for
+        self.cors_rules = cors_rules
         sources = " ".join(["'self'", *connect_to])
         self.csp = (
             f"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -218,14 +213,17 @@ class GatewayApp:
 
     def diagnose(self, request: Request) -> Response:
         """``POST /diagnose``: the kit's diagnosis of a failed upload, as JSON."""
-        if (request.content_length or 0) > MAX_DIAGNOSE_BODY:
-            return _json(413, {"message": "Request body is too large."})
-        raw = request.get_data(cache=False)[: MAX_DIAGNOSE_BODY + 1]
-        if len(raw) > MAX_DIAGNOSE_BODY:
-            return _json(413, {"message": "Request body is too large."})
+        close = [("Connection", "close")]
         try:
-            payload = json.loads(raw)
-        except ValueError:
-            return _json(400, {"message": "The body must be JSON."})
+            payload = read_json(request.stream, request.content_length)
+        except BodyTooLarge:
+            _stop_reading(request)
+            return _json(413, {"message": "Request body is too large."}, close)
+        except BodyUnreadable as exc:
+            return _json(400, {"message": str(exc)})
         now = self.now() if self.now is not None else None
-        return _json(200, diagnose_request(payload, now))
+        origin = request.headers.get("Origin")
+        answer = diagnose_request(
+            payload, now, secret_for=self.secret_for, cors_rules=self.cors_rules, origin=origin
+        )
+        return _json(200, answer)

@@ -10,7 +10,8 @@
   is ``s3:PutObject`` on the upload prefix;
 * the local API Gateway (:class:`~presignlab.webapp.gateway.GatewayApp`) on its own port: the
   hardened signing handler (:func:`presignlab.signing_service.make_hardened_handler`) signing
-  with that user's key, the upload page and ``POST /diagnose``.
+  with that user's key, the upload page and ``POST /diagnose`` (which diagnoses on the server
+  with that key's secret and the bucket's current CORS rules).
 
 The page's origin (``http://HOST:API_PORT``) differs from the S3 endpoint's by its port, so the
 browser applies CORS exactly as it would between a web site and Amazon S3.
@@ -34,6 +35,7 @@ from contextlib import contextmanager
 from types import TracebackType
 from typing import Any, Self
 
+from botocore.exceptions import ClientError  # type: ignore[import-untyped]
 from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 
 from ..clock import Clock
@@ -259,7 +261,26 @@ class Stack:
         self.cors_rules = cors_rules(self.origin, _browser_headers(handler))
         s3.put_bucket_cors(Bucket=self.bucket, CORSConfiguration={"CORSRules": self.cors_rules})
         assert self._http is not None
-        self._http.app = GatewayApp(handler, connect_to=[server.endpoint_url], now=server.clock.now)
+        self._http.app = GatewayApp(
+            handler,
+            connect_to=[server.endpoint_url],
+            now=server.clock.now,
+            secret_for=self._signer_secret,
+            cors_rules=self._bucket_cors,
+        )
+
+    def _signer_secret(self, access_key_id: str) -> str | None:
+        """The signer's secret, for ``/diagnose`` and only for URLs signed with its key."""
+        signer = self.signer
+        return signer.secret_access_key if signer and access_key_id == signer.access_key_id else None
+
+    def _bucket_cors(self) -> list[dict[str, Any]] | None:
+        """The bucket's CORS rules as S3 holds them now ([] without a configuration)."""
+        try:
+            answer = self._local_s3().client("s3").get_bucket_cors(Bucket=self.bucket)
+        except ClientError as exc:
+            return [] if exc.response.get("Error", {}).get("Code") == "NoSuchCORSConfiguration" else None
+        return list(answer.get("CORSRules", []))
 
     def stop(self) -> list[str]:
         """Stop serving; delete the bucket and signer (or stop the local S3 if it is ours).
