@@ -24,7 +24,7 @@
 # 4. A signed header is not sent
 # 5. An extra x-amz-* header that was not signed
 # 6. The query string edited after signing
-# 7. A space in the key sent as + instead of %20
+# 7. A literal + in the key sent unencoded
 # 8. Host or port changed by a proxy
 # 9. A wrong secret key
 # 10. A wrong region
@@ -381,41 +381,45 @@ assert send("PUT", hour_url, data=BODY).status == 200
 parse_presigned_url(hour_url).expires_in
 
 # %% [markdown]
-# ## A space in the key sent as + instead of %20
+# ## A literal + in the key sent unencoded
 #
-# Code that rebuilds the URL with form encoding (`urlencode`, `URLSearchParams`,
-# `quote_plus`) writes a space as `+`. Amazon S3 itself decodes a raw `+` in the path as a
-# space, so there this URL still names `photos/my cat.png` and works; the harm on Amazon
-# S3 is the opposite case, a literal `+` in a key sent unencoded, which S3 reads as a
-# space (send it as `%2B`). Servers that read `+` literally, as some S3-compatible stores
-# do and as this kit's local S3 does for now, decode another key, `photos/my+cat.png`,
-# and compute another canonical URI, which is what the local run below shows.
+# Amazon S3 decodes a raw `+` in the path as a space, a legacy of HTML form encoding (the
+# maintainers of the AWS SDK for Ruby explain it in aws/aws-sdk-ruby#654; S3's own
+# CanonicalRequest shows `%20` where a client sent `+`, nginx/nginx-s3-gateway#77). So a key
+# with a plus must travel as `%2B`, which is what boto3 writes. Code that rebuilds the URL
+# from the decoded key and writes the `+` as it is sends S3 another key, `photos/1 2.png`,
+# and S3 computes another canonical URI. (The reverse mistake is harmless on S3: a space
+# written as `+` still names the key with a space.)
 
 # %%
-space_url = lab.s3.generate_presigned_url(
+plus_url = lab.s3.generate_presigned_url(
     "put_object",
-    Params={"Bucket": bucket, "Key": "photos/my cat.png"},
+    Params={"Bucket": bucket, "Key": "photos/1+2.png"},
     ExpiresIn=600,
 )
-plus_url = space_url.replace("%20", "+")
-response = attempt("PUT", plus_url)
+raw_plus_url = plus_url.replace("%2B", "+")
+response = attempt("PUT", raw_plus_url)
+
+# %% [markdown]
+# S3's canonical request has `%20` where the URL was signed with `%2B`:
 
 # %%
 compare_canonical_requests(
-    expected_canonical_request(space_url, "PUT"),
+    expected_canonical_request(plus_url, "PUT"),
     response.error.canonical_request,
 )
 
 # %%
-result = top_finding("Key space sent as +", plus_url, "PUT", {}, response)
+result = top_finding("Literal + sent unencoded", raw_plus_url, "PUT", {}, response)
 assert response.code == "SignatureDoesNotMatch" and result.codes[0] == "path-mismatch"
 
 # %% [markdown]
-# The fix: send the URL as returned. The object is stored under the key with the space.
+# The fix: send the URL as returned, with `%2B`. The object is stored under the key with
+# the plus.
 
 # %%
-assert send("PUT", space_url, data=BODY).status == 200
-[o["Key"] for o in lab.s3.list_objects_v2(Bucket=bucket, Prefix="photos/")["Contents"]]
+assert send("PUT", plus_url, data=BODY).status == 200
+[o["Key"] for o in lab.s3.list_objects_v2(Bucket=bucket, Prefix="photos/1")["Contents"]]
 
 # %% [markdown]
 # ## Host or port changed by a proxy

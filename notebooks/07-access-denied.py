@@ -134,6 +134,17 @@ def expect(response, status, code, message):
     assert (response.status, response.code, response.error.message) == (status, code, message)
 
 
+def refusal(who, action, key, why):
+    """The message S3 writes when it refuses a caller of the bucket owner's account."""
+    return (
+        f"User: {who.arn} is not authorized to perform: {action} on resource: "
+        f'"arn:aws:s3:::{BUCKET}/{key}" {why}'
+    )
+
+
+NO_ALLOW = "because no identity-based policy allows the s3:PutObject action"
+
+
 def top_finding(case, url, response, method="PUT", headers=None):
     found = diagnose(
         url, method=method, headers=headers or {}, error_xml=response.body, now=now()
@@ -341,8 +352,10 @@ assert send("PUT", capped, data=BODY).status == 200
 #
 # Presigning is pure computation: boto3 gives a URL to any identity, even one that may not
 # upload at all. Here a signer may only read (`s3:GetObject`). Its URL looks perfect, and
-# S3 answers 403 `AccessDenied`, `Access Denied`. (Real AWS may add who was refused and
-# why to the message.)
+# S3 answers 403 `AccessDenied`. For a caller of the bucket owner's own account, S3 says
+# who was refused, which action on which resource, and why (since August 2024; S3 User
+# Guide, "Troubleshoot access denied (403 Forbidden) errors"); anonymous and cross-account
+# callers get only `Access Denied`.
 
 # %%
 reader = lab.create_signer(
@@ -356,7 +369,7 @@ reader = lab.create_signer(
 )
 no_put = presign_put(reader.client("s3"), "uploads/report.pdf")
 denied = send("PUT", no_put, data=BODY)
-expect(denied, 403, "AccessDenied", "Access Denied")
+expect(denied, 403, "AccessDenied", refusal(reader, "s3:PutObject", "uploads/report.pdf", NO_ALLOW))
 
 # %%
 assert top_finding("No s3:PutObject", no_put, denied) == "access-denied-policy"
@@ -376,14 +389,14 @@ assert send("PUT", no_put, data=BODY).status == 200
 # ## A policy scoped to a prefix
 #
 # The uploader may write under `uploads/` only. A URL for any other key is signed just as
-# well, and refused by S3 with the same `Access Denied`: the body does not say which
-# resource was refused, so look at the key in the URL and the `Resource` in the policy.
+# well, and refused by S3: the message names the resource that was refused, so compare
+# that key with the `Resource` in the policy.
 
 # %%
 outside = presign_put(uploader, "avatars/me.jpg")
 print("key:", parse_presigned_url(outside).key)
 off_prefix = send("PUT", outside, data=BODY)
-expect(off_prefix, 403, "AccessDenied", "Access Denied")
+expect(off_prefix, 403, "AccessDenied", refusal(signer, "s3:PutObject", "avatars/me.jpg", NO_ALLOW))
 
 # %%
 assert top_finding("Key outside the prefix", outside, off_prefix) == "access-denied-policy"
@@ -423,12 +436,16 @@ in_place = json.loads(lab.s3.get_bucket_policy(Bucket=BUCKET)["Policy"])
 print([statement["Sid"] for statement in in_place["Statement"]])
 
 # %% [markdown]
-# The uploader's identity policy still allows the PUT, and S3 still refuses it:
+# The uploader's identity policy still allows the PUT, and S3 still refuses it, naming the
+# bucket policy (a resource-based policy) as the reason:
 
 # %%
 plain = presign_put(uploader, "uploads/plain.txt")
 deny = send("PUT", plain, data=BODY)
-expect(deny, 403, "AccessDenied", "Access Denied")
+resource_deny = "with an explicit deny in a resource-based policy"
+expect(
+    deny, 403, "AccessDenied", refusal(signer, "s3:PutObject", "uploads/plain.txt", resource_deny)
+)
 
 # %%
 assert top_finding("Bucket policy Deny", plain, deny) == "access-denied-policy"
@@ -507,8 +524,9 @@ assert send("PUT", private, data=BODY).status == 200
 #
 # Re-enabling ACLs is not enough either. With Object Ownership set to `ObjectWriter` the
 # bucket accepts ACLs again, but Block Public Access (`BlockPublicAcls`, on by default)
-# refuses any request that carries a *public* ACL, with 403 `AccessDenied`. The same URL as
-# before now fails differently:
+# refuses any request that carries a *public* ACL, with 403 `AccessDenied` and the classic
+# `Access Denied` (the kit's choice: AWS's wording for this refusal is not recorded). The
+# same URL as before now fails differently:
 
 
 # %%
