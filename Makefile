@@ -48,4 +48,4 @@ bench: $(VENV)/.installed-test
 
 ## js-sdk-urls: rewrite the JS SDK presigned-URL fixtures with the SDKs pinned in tools/js-sdk-urls
 js-sdk-urls:
-	cd $(JS_SDK_URLS) && npm ci && node generate.mjs ../../helpers/presignlab/data/js_sdk_urls.json
+	cd $(JS_SDK_URLS) && npm ci && node generate.mjs ../../helpers/presignlab/lab/data/js_sdk_urls.json

@@ -23,7 +23,7 @@ from typing import Any
 
 from presignlab import presign_v4
 from presignlab.diagnosis import diagnose
-from presignlab.diagnosis.search import SEARCH_BUDGET
+from presignlab.diagnosis.signature.search import SEARCH_BUDGET
 
 ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE"
 SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"

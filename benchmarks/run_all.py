@@ -427,7 +427,7 @@ blocks, MD5 computed on the way), runs moto's PutObject on an empty body (metada
 tagging, versioning and object-lock handling unchanged), then gives the spooled file to the new
 `FakeKey` as its buffer, with the right size and ETag. Smaller bodies and other operations go
 through moto as before (streamed by `PassThroughBody`, or spooled when a digest must be
-checked). Regression test: `tests/test_load.py::test_a_large_presigned_put_streams_to_disk`.
+checked). Regression test: `tests/system/test_load.py::test_a_large_presigned_put_streams_to_disk`.
 """
 
 

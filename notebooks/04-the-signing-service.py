@@ -55,7 +55,7 @@ from logging.handlers import BufferingHandler
 from presignlab import parse_presigned_url
 from presignlab.diagnosis import diagnose
 from presignlab.lab import open_lab, send, show_error
-from presignlab.signing_service import (
+from presignlab.seed.signing_function import (
     ALLOWED_CONTENT_TYPES,
     api_gateway_event,
     make_hardened_handler,
@@ -138,7 +138,7 @@ def plain_url(bucket, key):
 # ```
 
 # %% [markdown]
-# `presignlab.signing_service.make_naive_handler` is a line-by-line Python port, flaws
+# `presignlab.seed.signing_function.make_naive_handler` is a line-by-line Python port, flaws
 # included, with boto3's `generate_presigned_url` in place of `getSignedUrl`.
 
 # %% [markdown]

@@ -55,7 +55,7 @@ from presignlab import parse_presigned_url
 from presignlab.diagnosis import diagnose
 from presignlab.examples import EXAMPLE_SECRET_ACCESS_KEY
 from presignlab.lab import open_lab, send, show_error
-from presignlab.signing_service import api_gateway_event, make_hardened_handler
+from presignlab.seed.signing_function import api_gateway_event, make_hardened_handler
 
 # %% [markdown]
 # `open_lab` starts the strict local S3 with a pinned clock; `create_bucket` makes the

@@ -47,9 +47,9 @@ import json
 
 import requests
 from presignlab.lab import open_lab, send, show_error
-from presignlab.webapp import Stack
-from presignlab.webapp.browser import screenshot
-from presignlab.webapp.stack import cors_rules
+from presignlab.seed import Stack
+from presignlab.lab.browser import screenshot
+from presignlab.seed.stack import cors_rules
 
 # %% [markdown]
 # The set-up cell opens the lab (the strict local S3 with its clock pinned, so signed URLs

@@ -1,11 +1,11 @@
-"""Shared pytest set-up: the hypothesis profiles.
+"""Shared pytest set-up: the hypothesis profiles and the ``local_s3`` fixture.
 
 ``ci`` (the default) is reproducible: examples are derived from each test's name
 (``derandomize``), nothing is read from or written to an example database, and there is no
 per-example deadline (a 2-core CI machine is slow and noisy). ``explore`` is random with the
 local database, for hunting new failures by hand::
 
-    PRESIGNLAB_HYPOTHESIS_PROFILE=explore .venv/bin/python -m pytest tests/test_sigv4_properties.py
+    PRESIGNLAB_HYPOTHESIS_PROFILE=explore .venv/bin/python -m pytest tests/signing/test_sigv4_properties.py
 
 Each property test sets its own ``max_examples``; the profile only decides how examples are
 chosen.
@@ -14,13 +14,29 @@ chosen.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+from hypothesis import settings
+
+if TYPE_CHECKING:
+    from presignlab.locals3.server import LocalS3
 
 # botocore signs through the AWS Common Runtime when awscrt (the test extra's, for the local S3's
-# checksums) is installed; the tests and notebooks expect botocore's own signers.
+# checksums) is installed; the tests and notebooks expect botocore's own signers. Set before any
+# test module imports botocore.
 os.environ.setdefault("BOTO_DISABLE_CRT", "true")
-
-from hypothesis import settings
 
 settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)
 settings.register_profile("explore", deadline=None)
 settings.load_profile(os.environ.get("PRESIGNLAB_HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture
+def local_s3() -> Iterator[LocalS3]:
+    """A fresh, running LocalS3 (empty state) with a short socket timeout."""
+    from presignlab.locals3.server import LocalS3
+
+    with LocalS3(socket_timeout=3) as server:
+        yield server

@@ -2,15 +2,15 @@
 
 The public API, re-exported from the modules named after what they do:
 
-- :mod:`presignlab.sigv4` and :mod:`presignlab.sigv2`: the signing steps;
-- :mod:`presignlab.presigned_url`: reading a presigned URL;
-- :mod:`presignlab.query_auth`: what S3 computes for a request sent to one, and presigning;
+- :mod:`presignlab.signing.sigv4` and :mod:`presignlab.signing.sigv2`: the signing steps;
+- :mod:`presignlab.signing.presigned_url`: reading a presigned URL;
+- :mod:`presignlab.signing.sent_request`: what S3 computes for a request sent to one, and presigning;
 - :mod:`presignlab.clock`: the controllable clock;
 - :mod:`presignlab.errors`: the exception tree;
 - :mod:`presignlab.diagnosis`: error bodies, canonical-request comparison, ``diagnose``;
 - :mod:`presignlab.locals3`: the strict local S3 (``LocalS3``);
 - :mod:`presignlab.lab`: the notebooks' set-up (local or real AWS target);
-- :mod:`presignlab.signing_service`: the seed's Lambda presigner and its hardened version.
+- :mod:`presignlab.seed.signing_function`: the seed's Lambda presigner and its hardened version.
 """
 
 from __future__ import annotations
@@ -45,25 +45,24 @@ from .errors import (
     TargetError,
 )
 from .lab import LAB_EPOCH, Lab, Signer, open_lab, send, show_error
-from .locals3.wire.http_server import ServerBindError
 from .locals3.server import LocalS3
-from .presigned_url import PresignedUrl, UrlDefect, parse_presigned_url
-from .query_auth import (
-    SentRequest,
-    presign_v2,
-    presign_v4,
-    sigv2_string_to_sign,
-    sigv4_canonical_request,
-    sigv4_string_to_sign,
-)
-from .signing_service import (
+from .locals3.wire.http_server import ServerBindError
+from .seed.signing_function import (
     ALLOWED_CONTENT_TYPES,
     api_gateway_event,
     make_hardened_handler,
     make_naive_handler,
 )
-from .sigv2 import signature_v2, string_to_sign_v2
-from .sigv4 import (
+from .signing.presign import presign_v2, presign_v4
+from .signing.presigned_url import PresignedUrl, UrlDefect, parse_presigned_url
+from .signing.sent_request import (
+    SentRequest,
+    sigv2_string_to_sign,
+    sigv4_canonical_request,
+    sigv4_string_to_sign,
+)
+from .signing.sigv2 import signature_v2, string_to_sign_v2
+from .signing.sigv4 import (
     canonical_headers,
     canonical_query_string,
     canonical_request,

@@ -33,7 +33,11 @@ class Clock:
 
     def set(self, instant: datetime | str) -> datetime:
         """Pin the clock to ``instant`` (aware datetime, or ISO 8601 text; naive means UTC)."""
-        value = datetime.fromisoformat(instant.replace("Z", "+00:00")) if isinstance(instant, str) else instant
+        value = (
+            datetime.fromisoformat(instant.replace("Z", "+00:00"))
+            if isinstance(instant, str)
+            else instant
+        )
         value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
         with self._lock:
             self._frozen = value

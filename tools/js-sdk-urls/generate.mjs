@@ -3,7 +3,7 @@
 //   npm ci && node generate.mjs [OUTPUT]     (the JSON goes to stdout without OUTPUT)
 //
 // `make js-sdk-urls` (repository root) runs both and rewrites
-// helpers/presignlab/data/js_sdk_urls.json, which presignlab.sdk_fixtures loads so that the
+// helpers/presignlab/lab/data/js_sdk_urls.json, which presignlab.lab.sdk_fixtures loads so that the
 // notebooks need no node. Everything is fixed (constants.mjs): AWS's documented example keys,
 // the notebooks' clock, a local path-style endpoint, one bucket and key. The output is
 // byte-for-byte the same on every run; nothing is sent anywhere.

@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from ..presigned_url import parse_presigned_url
-from ..query_auth import SentRequest, sigv4_canonical_request
-from ..sigv4 import HeaderPairs
+from ..signing.presigned_url import parse_presigned_url
+from ..signing.sent_request import SentRequest, sigv4_canonical_request
+from ..signing.sigv4 import HeaderPairs
 from . import render
 
 __all__ = [
@@ -59,7 +59,9 @@ def parse_canonical_request(text: str) -> CanonicalRequestParts:
     blank = rest.index("") if "" in rest else len(rest)
     headers = tuple((line.partition(":")[0], line.partition(":")[2]) for line in rest[:blank])
     tail = rest[blank + 1 :] + ["", ""]
-    pairs = tuple((item.partition("=")[0], item.partition("=")[2]) for item in query.split("&") if item)
+    pairs = tuple(
+        (item.partition("=")[0], item.partition("=")[2]) for item in query.split("&") if item
+    )
     signed = tuple(h for h in tail[0].split(";") if h)
     return CanonicalRequestParts(method, uri, pairs, headers, signed, tail[1])
 

@@ -23,10 +23,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import PresignedUrlError, PresignLabError
-from ..presigned_url import SIGV4_PARAMETERS, parse_presigned_url
-from ..query_string import parse_query
-from ..sigv4 import HeaderPairs
-from .body_checks import check_error_body
+from ..signing.presigned_url import SIGV4_PARAMETERS, parse_presigned_url
+from ..signing.sigv4 import HeaderPairs
+from ..signing.uri import parse_query
+from .checks.answer import check_error_body
 from .error_body import parse_error_body
 from .evidence import Evidence, InvalidInput, cors_rules, described_request, server_time
 from .findings import rank

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from ..query_auth import SentRequest
-from ..sigv4 import HeaderPairs, header_pairs
+from ..signing.sent_request import SentRequest
+from ..signing.sigv4 import HeaderPairs, header_pairs
 from .error_body import S3ErrorBody
 from .inputs.cors_config import CorsRule, parse_cors_rules
 

@@ -8,13 +8,13 @@ preflight the browser would have sent first (a PUT always needs one).
 
 from __future__ import annotations
 
-from ..presigned_url import PresignedUrl
-from ..query_auth import SentRequest
-from .body_checks import check_error_body
-from .cors_eval import browser_preflight
+from ..signing.presigned_url import PresignedUrl
+from ..signing.sent_request import SentRequest
+from .checks.answer import check_error_body
+from .checks.cors_rules import browser_preflight
+from .checks.preflight import Preflight, preflight_findings
 from .evidence import Evidence
 from .findings import REPORTED, SUSPECTED, Finding, finding, rank
-from .preflight import Preflight, preflight_findings
 from .result import Diagnosis
 
 __all__ = ["asked_preflight", "browser_preflight_findings", "diagnose_preflight"]

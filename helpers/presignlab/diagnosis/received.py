@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import replace
 from urllib.parse import urlsplit
 
-from ..query_auth import SentRequest
-from ..query_string import percent_decode
+from ..signing.sent_request import SentRequest
+from ..signing.uri import percent_decode
 
 __all__ = ["PLUS_NOTE", "as_s3_reads", "raw_path", "s3_key_path"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ..sigv4 import uri_encode
+from ..signing.sigv4 import uri_encode
 
 __all__ = ["SECRET_MARK", "TOKEN_MARK", "redact", "token_forms"]
 

@@ -8,27 +8,27 @@ with the secret, the signature is recomputed and, on a mismatch, explained (:mod
 
 from __future__ import annotations
 
-from ..presigned_url import PresignedUrl
-from ..query_auth import (
+from ..signing.presigned_url import PresignedUrl
+from ..signing.sent_request import (
     SentRequest,
     sigv2_string_to_sign,
     sigv4_canonical_request,
     sigv4_string_to_sign,
 )
-from .body_checks import check_error_body
-from .candidates import SearchInput
-from .candidates.base import with_header
-from .checks import check_key, check_request, check_time, check_url
-from .echo import trusted_echo
-from .endpoint_checks import global_endpoint_note
+from .checks.answer import check_error_body
+from .checks.endpoint import global_endpoint_note
+from .checks.integrity import empty_body_checksums, transfer_encoding
+from .checks.request import check_key, check_request, check_time, check_url
 from .evidence import Evidence
-from .explain import Echo, echo_request, explain_from_body, explain_with_secret
 from .findings import REPORTED, SIGNATURE_CODES, SUSPECTED, Finding, finding, rank
-from .integrity_checks import empty_body_checksums, transfer_encoding
 from .preflight_flow import browser_preflight_findings
 from .received import PLUS_NOTE, as_s3_reads, raw_path
 from .result import Diagnosis
-from .search import Signer, sigv2_resource
+from .signature.candidates import SearchInput
+from .signature.candidates.base import with_header
+from .signature.echo import trusted_echo
+from .signature.explain import Echo, echo_request, explain_from_body, explain_with_secret
+from .signature.search import Signer, sigv2_resource
 
 __all__ = ["diagnose_request"]
 

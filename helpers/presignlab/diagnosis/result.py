@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from ..presigned_url import PresignedUrl
+from ..signing.presigned_url import PresignedUrl
 from .compare import Comparison
 from .error_body import S3ErrorBody
 from .findings import Finding

@@ -32,7 +32,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ..query_auth import SentRequest
+from ..signing.sent_request import SentRequest
 from .backend import state
 from .wire.catalogue import access_forbidden, bad_request
 from .wire.request import S3Request

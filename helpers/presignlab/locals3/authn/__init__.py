@@ -1,7 +1,7 @@
 """Authentication for the strict local S3: who signed a request, decided exactly as Amazon S3 does.
 
 :func:`authenticate` is pure: no HTTP, no clock of its own. The server's middleware hands it a
-:class:`~presignlab.query_auth.SentRequest`, the target bucket's region, a credential store and
+:class:`~presignlab.signing.sent_request.SentRequest`, the target bucket's region, a credential store and
 its clock's ``now``; it returns an :class:`AuthResult` or raises the
 :class:`~presignlab.locals3.s3_error.S3Error` AWS would answer. Authorization comes after it.
 
@@ -37,9 +37,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ... import sigv4
-from ...presigned_url import SIGV4_PARAMETERS
-from ...query_auth import SentRequest
+from ...signing import sigv4
+from ...signing.presigned_url import SIGV4_PARAMETERS
+from ...signing.sent_request import SentRequest
 from ..wire.catalogue import invalid_argument, invalid_request, sigv4_required
 from .common import AuthResult
 from .header import authenticate_header_v2, authenticate_header_v4

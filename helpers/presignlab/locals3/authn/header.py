@@ -33,9 +33,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
-from ... import sigv4
-from ...presigned_url import parse_amz_date
-from ...query_auth import SentRequest
+from ...signing import sigv4
+from ...signing.presigned_url import parse_amz_date
+from ...signing.sent_request import SentRequest
 from ..wire.catalogue import invalid_argument, missing_date, scope_error, time_too_skewed
 from .common import MAX_SKEW, AuthResult, resolve_credential
 from .identity import CredentialStore

@@ -24,8 +24,8 @@ import hmac
 import re
 from datetime import UTC, datetime
 
-from ... import sigv2
-from ...query_auth import SentRequest, sigv2_string_to_sign
+from ...signing import sigv2
+from ...signing.sent_request import SentRequest, sigv2_string_to_sign
 from ..wire.catalogue import access_denied, request_expired, signature_mismatch
 from .common import AuthResult, resolve_credential
 from .identity import Credential, CredentialStore

@@ -30,9 +30,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from ... import sigv4
-from ...presigned_url import SIGV4_PARAMETERS, parse_amz_date
-from ...query_auth import SentRequest, sigv4_canonical_request, sigv4_string_to_sign
+from ...signing import sigv4
+from ...signing.presigned_url import SIGV4_PARAMETERS, parse_amz_date
+from ...signing.sent_request import SentRequest, sigv4_canonical_request, sigv4_string_to_sign
 from ..wire.catalogue import (
     headers_not_signed,
     request_expired,

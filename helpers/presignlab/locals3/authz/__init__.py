@@ -49,7 +49,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from ...query_auth import SentRequest
+from ...signing.sent_request import SentRequest
 from ..authn.identity import Principal
 from ..wire.catalogue import (
     access_denied,

@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from ...query_auth import SentRequest
+from ...signing.sent_request import SentRequest
 from ..wire.operations import ResourceType, decide_operation
 from .context import acl_headers, amz_value, request_context
 

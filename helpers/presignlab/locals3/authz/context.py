@@ -25,7 +25,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
-from ...query_auth import SentRequest
+from ...signing.sent_request import SentRequest
 from ..authn.identity import Principal
 
 __all__ = ["acl_headers", "acts_as_root", "amz_value", "request_context"]

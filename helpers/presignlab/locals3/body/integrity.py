@@ -40,7 +40,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ...sigv4 import HeaderPairs, header_pairs
+from ...signing.sigv4 import HeaderPairs, header_pairs
 from ..wire.catalogue import (
     bad_digest,
     checksum_value_invalid,

@@ -25,7 +25,7 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
-from ... import sigv4
+from ...signing import sigv4
 from ..authn import AuthResult
 from ..backend import objects, state
 from ..backend.moto_app import MotoAnswer, Readable

@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import IO, Any
 
-from ... import sigv4
+from ...signing import sigv4
 from ..wire.catalogue import incomplete_body, request_timeout, xml_sha256_mismatch
 from ..wire.errors import S3Error
 from .aws_chunked import ChunkSigner, decode_aws_chunked

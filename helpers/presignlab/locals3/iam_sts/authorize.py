@@ -29,7 +29,7 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 
-from ...query_auth import SentRequest
+from ...signing.sent_request import SentRequest
 from ..authn.identity import Principal
 from ..authz.context import acts_as_root, request_context
 from ..authz.policy.eval import Decision, PolicyError, evaluate, parse_policy

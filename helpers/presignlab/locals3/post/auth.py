@@ -4,9 +4,9 @@ The form is signed over the ``policy`` field exactly as sent (its base64 text):
 
 * SigV4 (``x-amz-algorithm`` … ``x-amz-signature``): the hex HMAC-SHA256 of the policy under
   the signing key derived from the ``x-amz-credential`` scope
-  (:func:`presignlab.sigv4.signing_key`);
+  (:func:`presignlab.signing.sigv4.signing_key`);
 * SigV2 (``AWSAccessKeyId`` + ``signature``): the base64 HMAC-SHA1 of the policy
-  (:func:`presignlab.sigv2.signature_v2`).
+  (:func:`presignlab.signing.sigv2.signature_v2`).
 
 A mismatch is 403 SignatureDoesNotMatch with ``AWSAccessKeyId, StringToSign`` (the policy as
 sent), ``SignatureProvided, StringToSignBytes`` and no CanonicalRequest. The access key and the
@@ -34,7 +34,7 @@ import hmac
 from collections.abc import Sequence
 from datetime import datetime
 
-from ... import sigv2, sigv4
+from ...signing import sigv2, sigv4
 from ..authn.common import resolve_credential
 from ..authn.identity import Credential, CredentialStore
 from ..wire.catalogue import access_denied, invalid_argument, signature_mismatch

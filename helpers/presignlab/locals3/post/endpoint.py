@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from ...query_auth import SentRequest
+from ...signing.sent_request import SentRequest
 from ..authn.identity import Principal
 from ..authz import authorize
 from ..context import S3Context

@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...errors import PresignedUrlError
-from ...query_auth import SentRequest
-from ...query_string import parse_query, percent_decode
+from ...signing.sent_request import SentRequest
+from ...signing.uri import parse_query, percent_decode
 from .addressing import Target, resolve_target
 from .catalogue import (
     content_length_invalid,
