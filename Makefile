@@ -11,7 +11,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 PORT ?= 8888
 JS_SDK_URLS := tools/js-sdk-urls
 
-.PHONY: lab test bench notebooks js-sdk-urls
+.PHONY: lab test lint bench notebooks js-sdk-urls
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,13 @@ $(VENV)/.installed-%: pyproject.toml | $(PY)
 lab: $(VENV)/.installed-lab
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(PORT) --ServerApp.port_retries=0 \
 		--notebook-dir=notebooks $(ROOT_FLAG) --LabApp.default_url=/lab/tree/00-overview.ipynb
+
+## lint: the style checks CI runs before the tests (versions pinned in the test extra)
+LINTED := helpers tests benchmarks notebooks
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check $(LINTED)
+	$(VENV)/bin/ruff format --check $(LINTED)
+	$(VENV)/bin/mypy
 
 ## test: every unit test and every notebook under strict nbval
 test: $(VENV)/.installed-test

@@ -45,6 +45,7 @@ from datetime import UTC, datetime
 import boto3
 from botocore.config import Config
 from IPython.display import Markdown
+
 from presignlab import (
     SentRequest,
     parse_presigned_url,

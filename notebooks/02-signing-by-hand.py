@@ -46,6 +46,7 @@ from urllib.parse import quote, urlsplit
 
 import boto3
 from botocore.config import Config
+
 from presignlab import (
     canonical_headers,
     canonical_query_string,

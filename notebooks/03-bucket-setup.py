@@ -46,6 +46,7 @@ import json
 import xml.etree.ElementTree as ET
 
 from botocore.exceptions import ClientError
+
 from presignlab.diagnosis import diagnose
 from presignlab.lab import open_lab, send, show_error
 
@@ -307,7 +308,7 @@ show_error(private)
 
 # %%
 lab.s3.put_public_access_block(
-    Bucket=BUCKET, PublicAccessBlockConfiguration={name: True for name in bpa}
+    Bucket=BUCKET, PublicAccessBlockConfiguration=dict.fromkeys(bpa, True)
 )
 blocked = send("GET", plain_url("uploads/hello.txt"))
 assert (blocked.status, blocked.code) == (403, "AccessDenied")

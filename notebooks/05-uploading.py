@@ -51,12 +51,13 @@ from pathlib import Path
 
 import requests
 from IPython.display import Markdown
+from tqdm import tqdm
+from urllib3 import encode_multipart_formdata
+
 from presignlab import parse_presigned_url
 from presignlab.diagnosis import diagnose
 from presignlab.examples import EXAMPLE_SECRET_ACCESS_KEY
 from presignlab.lab import open_lab, send, show_error
-from tqdm import tqdm
-from urllib3 import encode_multipart_formdata
 
 # %% [markdown]
 # `open_lab` starts the strict local S3 (or connects to real AWS when

@@ -53,6 +53,7 @@ from textwrap import indent
 import boto3
 from botocore.config import Config
 from IPython.display import HTML
+
 from presignlab import SentRequest, parse_presigned_url, sigv2_string_to_sign
 from presignlab.diagnosis import (
     actual_canonical_request,

@@ -58,10 +58,11 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from IPython.display import Markdown
+from urllib3 import encode_multipart_formdata
+
 from presignlab import parse_presigned_url, presign_v4
 from presignlab.diagnosis import diagnose
 from presignlab.lab import open_lab, send, show_error
-from urllib3 import encode_multipart_formdata
 
 # %% [markdown]
 # ## The lab: a bucket and a least-privilege signer

@@ -52,6 +52,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import boto3
+
 from presignlab import parse_presigned_url
 from presignlab.diagnosis import diagnose, parse_error_body
 from presignlab.examples import EXAMPLE_SECRET_ACCESS_KEY

@@ -51,6 +51,7 @@ import json
 
 import requests
 from botocore.config import Config
+
 from presignlab import parse_presigned_url
 from presignlab.diagnosis import diagnose
 from presignlab.examples import EXAMPLE_SECRET_ACCESS_KEY

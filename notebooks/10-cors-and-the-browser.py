@@ -46,9 +46,10 @@
 import json
 
 import requests
+
 from presignlab.lab import open_lab, send, show_error
-from presignlab.seed import Stack
 from presignlab.lab.browser import screenshot
+from presignlab.seed import Stack
 from presignlab.seed.stack import cors_rules
 
 # %% [markdown]

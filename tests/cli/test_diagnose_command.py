@@ -9,9 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from support.diagnosis import SECRET_KEY, SIGNED_AT, error_xml, v4
+
 from presignlab.cli import main
 from presignlab.diagnosis import DEFAULT_METHOD
+from support.diagnosis import SECRET_KEY, SIGNED_AT, error_xml, v4
 
 NOW = "2026-03-01T12:05:00Z"
 PNG = "Content-Type: image/png"
@@ -38,7 +39,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict]:  # type: ignore[type-arg]
     status, out, _ = run(capsys, *args, "--json")
     data = json.loads(out)  # exactly one JSON object, nothing else on stdout
-    assert KEYS <= set(data)
+    assert set(data) >= KEYS
     return status, data
 
 

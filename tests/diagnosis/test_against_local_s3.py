@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
+
 from presignlab import presign_v2, presign_v4
 from presignlab.diagnosis import diagnose
 from presignlab.locals3.server import LocalS3

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 
-from support.diagnosis import v2, v4
 from presignlab.diagnosis import (
     actual_canonical_request,
     compare_canonical_requests,
@@ -15,6 +14,7 @@ from presignlab.diagnosis import (
 from presignlab.diagnosis.render import wants_color
 from presignlab.signing.presigned_url import parse_presigned_url
 from presignlab.signing.sent_request import SentRequest, sigv2_string_to_sign
+from support.diagnosis import v2, v4
 
 
 def _kinds(comparison, component):  # type: ignore[no-untyped-def]

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from support.diagnosis_corpus import ACCEPTED, CASES, Case
+
 from presignlab.diagnosis import diagnose
+from support.diagnosis_corpus import ACCEPTED, CASES, Case
 
 
 def test_the_corpus_is_large_and_varied() -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from support.diagnosis import error_xml, hexdump, signature_mismatch_body
+
 from presignlab.diagnosis.error_body import MAX_ERROR_BODY, parse_error_body
 from presignlab.errors import ErrorBodyError
+from support.diagnosis import error_xml, hexdump, signature_mismatch_body
 
 CANONICAL = "PUT\n/k\nX-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20260301T120000Z\nhost:b\n\nhost\nUNSIGNED-PAYLOAD"
 

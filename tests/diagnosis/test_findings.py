@@ -11,6 +11,10 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from test_new_codes import NEW_CASES
+
+from presignlab.diagnosis import CODES, Diagnosis, diagnose
+from presignlab.diagnosis.signature.candidates import AWS_REGIONS
 from support.diagnosis import (
     ACCESS_KEY,
     SECRET_KEY,
@@ -22,9 +26,6 @@ from support.diagnosis import (
     v2,
     v4,
 )
-from presignlab.diagnosis import CODES, Diagnosis, diagnose
-from presignlab.diagnosis.signature.candidates import AWS_REGIONS
-from test_new_codes import NEW_CASES
 
 PNG = {"Content-Type": "image/png"}
 

@@ -6,23 +6,16 @@ for bash, ``^"...^"`` caret escaping for cmd); the HAR files follow Chromium's e
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import re
 import sys
 
 import pytest
-from support.diagnosis import (
-    SECRET_KEY,
-    SOON,
-    error_xml,
-    js_v3_url,
-    sdk_url,
-    signature_mismatch_body,
-)
-from support.har import PAGE, entry, har
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from presignlab.cli import main
 from presignlab.diagnosis import diagnose
 from presignlab.diagnosis.inputs import (
@@ -32,6 +25,15 @@ from presignlab.diagnosis.inputs import (
     parse_curl,
     parse_har,
 )
+from support.diagnosis import (
+    SECRET_KEY,
+    SOON,
+    error_xml,
+    js_v3_url,
+    sdk_url,
+    signature_mismatch_body,
+)
+from support.har import PAGE, entry, har
 
 URL = sdk_url(params={"ContentType": "image/jpeg"})
 
@@ -240,10 +242,8 @@ def test_js_v3_url_through_curl_names_the_empty_body_checksum() -> None:
 @given(st.text(max_size=300))
 def test_curl_and_shell_parsing_never_raise_anything_else(text: str) -> None:
     for command in (text, "curl " + text, 'curl ^"' + text):
-        try:
+        with contextlib.suppress(InputError):
             parse_curl(command)
-        except InputError:
-            pass
 
 
 @pytest.mark.parametrize(

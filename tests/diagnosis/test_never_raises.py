@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from support.diagnosis import PNG_HEADERS, SECRET_KEY, SOON, signature_mismatch_body, v2, v4
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from presignlab.diagnosis import diagnose
 from presignlab.diagnosis.codes import markdown_table
+from support.diagnosis import PNG_HEADERS, SECRET_KEY, SOON, signature_mismatch_body, v2, v4
 
 URLS = [
     v4(headers=PNG_HEADERS),

@@ -11,8 +11,9 @@ from collections.abc import Callable
 from urllib.parse import quote
 
 import pytest
-from support.diagnosis import SECRET_KEY, SIGNED_AT, SOON, error_xml, js_v3_url, sdk_url, v4
+
 from presignlab.diagnosis import Diagnosis, diagnose
+from support.diagnosis import SECRET_KEY, SIGNED_AT, SOON, error_xml, js_v3_url, sdk_url, v4
 
 JPEG = {"Content-Type": "image/jpeg"}
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from support.diagnosis import SECRET_KEY, SOON, error_xml, sdk_url, v4
+
 from presignlab.cli import main
 from presignlab.diagnosis import diagnose
+from support.diagnosis import SECRET_KEY, SOON, error_xml, sdk_url, v4
 
 URL = sdk_url(params={"ContentType": "image/jpeg", "ACL": "private"})
 PAGE = "https://app.example.com"

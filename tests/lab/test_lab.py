@@ -17,6 +17,7 @@ import botocore.compat
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+
 from presignlab.errors import TargetError
 from presignlab.lab import (
     AWS_ENDPOINT_ENV,

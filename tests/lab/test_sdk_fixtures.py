@@ -22,7 +22,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from support.locals3 import error_code
+
 from presignlab import FixtureError, parse_presigned_url
 from presignlab.examples import EXAMPLE_ACCESS_KEY_ID, EXAMPLE_SECRET_ACCESS_KEY
 from presignlab.lab import LAB_EPOCH
@@ -33,6 +33,7 @@ from presignlab.lab.sdk_fixtures import (
     parse_js_sdk_fixtures,
 )
 from presignlab.locals3.server import LocalS3
+from support.locals3 import error_code
 
 ROOT = Path(__file__).resolve().parents[2]
 TOOL = ROOT / "tools" / "js-sdk-urls"
@@ -55,7 +56,7 @@ def _signed_headers(case: SdkPresignedUrl) -> list[str]:
 
 
 def test_the_package_loads_the_committed_file() -> None:
-    assert CASES == parse_js_sdk_fixtures(FIXTURE_FILE.read_text(encoding="utf-8"))
+    assert parse_js_sdk_fixtures(FIXTURE_FILE.read_text(encoding="utf-8")) == CASES
     assert {case.sdk for case in CASES} == {"JS SDK v3", "JS SDK v2"}
     assert js_sdk_fixture("v3-put-default") is not None
     with pytest.raises(KeyError, match="v3-put-default"):

@@ -5,6 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
+from presignlab.locals3.authn import AuthResult, authenticate
+from presignlab.signing.presign import presign_v4
+from presignlab.signing.sent_request import SentRequest, sigv4_canonical_request
 from support.authn import (
     AK,
     ENDPOINT,
@@ -26,9 +30,6 @@ from support.authn import (
     signed_at,
     with_param,
 )
-from presignlab.locals3.authn import AuthResult, authenticate
-from presignlab.signing.presign import presign_v4
-from presignlab.signing.sent_request import SentRequest, sigv4_canonical_request
 
 NOW = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
 URL = f"{ENDPOINT}/bucket/key.txt"
@@ -47,9 +48,13 @@ SIG_ELEMENTS = [
 
 
 def presigned(method: str = "PUT", url: str = URL, **kwargs: object) -> str:
-    options: dict[str, object] = dict(
-        access_key=AK, secret_key=SK, region="us-east-1", now=NOW, expires=300
-    )
+    options: dict[str, object] = {
+        "access_key": AK,
+        "secret_key": SK,
+        "region": "us-east-1",
+        "now": NOW,
+        "expires": 300,
+    }
     options.update(kwargs)
     return presign_v4(method, url, **options)  # type: ignore[arg-type]
 

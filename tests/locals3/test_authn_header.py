@@ -6,6 +6,17 @@ import hashlib
 from datetime import timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from presignlab.locals3.authn.header import parse_authorization_v4
+from presignlab.locals3.wire.errors import S3Error
+from presignlab.signing import sigv4
+from presignlab.signing.sent_request import (
+    SentRequest,
+    sigv4_canonical_request,
+    sigv4_string_to_sign,
+)
 from support.authn import (
     AK,
     ENDPOINT,
@@ -20,16 +31,6 @@ from support.authn import (
     names,
     s3_header_auth,
     v4_header_auth,
-)
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from presignlab.signing import sigv4
-from presignlab.locals3.authn.header import parse_authorization_v4
-from presignlab.locals3.wire.errors import S3Error
-from presignlab.signing.sent_request import (
-    SentRequest,
-    sigv4_canonical_request,
-    sigv4_string_to_sign,
 )
 
 URL = f"{ENDPOINT}/bucket/dir/a%20b%2B%C3%A9.txt"  # encoded as botocore's serializer does

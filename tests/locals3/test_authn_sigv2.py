@@ -8,6 +8,10 @@ import hmac
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
+from presignlab.signing import sigv2, sigv4
+from presignlab.signing.presign import presign_v2
+from presignlab.signing.sent_request import SentRequest, sigv2_string_to_sign
 from support.authn import (
     AK,
     ENDPOINT,
@@ -23,9 +27,6 @@ from support.authn import (
     v2_header_auth,
     with_param,
 )
-from presignlab.signing import sigv2, sigv4
-from presignlab.signing.presign import presign_v2
-from presignlab.signing.sent_request import SentRequest, sigv2_string_to_sign
 
 URL = f"{ENDPOINT}/bucket/key.txt"
 EXPIRES_AT = datetime(2026, 3, 1, 11, 0, tzinfo=UTC)
@@ -34,7 +35,7 @@ V2_ELEMENTS = ["AWSAccessKeyId", "StringToSign", "SignatureProvided", "StringToS
 
 
 def presigned(method: str = "PUT", **kwargs: object) -> str:
-    options: dict[str, object] = dict(access_key=AK, secret_key=SK, expires_at=EXPIRES_AT)
+    options: dict[str, object] = {"access_key": AK, "secret_key": SK, "expires_at": EXPIRES_AT}
     options.update(kwargs)
     return presign_v2(method, URL, **options)  # type: ignore[arg-type]
 

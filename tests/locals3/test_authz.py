@@ -10,6 +10,7 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
+
 from presignlab.locals3.authn.identity import Principal
 from presignlab.locals3.authz import apply_new_bucket_defaults, authorize
 from presignlab.locals3.wire.errors import S3Error

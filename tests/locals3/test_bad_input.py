@@ -8,13 +8,14 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
+
+from presignlab.locals3 import pipeline
+from presignlab.locals3.server import LocalS3
 from support.locals3 import (
     error_code,
     raw_request,
     sign_v4_headers,
 )
-from presignlab.locals3 import pipeline
-from presignlab.locals3.server import LocalS3
 
 BUCKET = "presign-lab-bad"
 

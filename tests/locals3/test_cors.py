@@ -7,6 +7,7 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
+
 from presignlab.locals3.backend.moto_app import strip_moto_cors_headers
 from presignlab.locals3.cors import (
     NOT_ALLOWED_MESSAGE,

@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 import requests
-from support.locals3 import error_code
+
 from presignlab.locals3.server import LocalS3
+from support.locals3 import error_code
 
 BUCKET = "cors-errors"
 ORIGIN = "http://127.0.0.1:8000"

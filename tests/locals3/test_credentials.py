@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import requests
 from botocore.exceptions import ClientError
-from support.locals3 import error_code
+
 from presignlab.locals3.server import LocalS3
+from support.locals3 import error_code
 
 BUCKET = "presign-lab-cred"
 ALLOW_ALL_S3 = (

@@ -16,14 +16,15 @@ import requests
 from awscrt.checksums import crc64nvme
 from botocore.config import Config
 from botocore.exceptions import ClientError
+
+from presignlab import presign_v2, presign_v4
+from presignlab.locals3.server import LocalS3
 from support.locals3 import (
     assert_recorded,
     error_code,
     recorded_case,
     sign_v4_headers,
 )
-from presignlab import presign_v2, presign_v4
-from presignlab.locals3.server import LocalS3
 
 BUCKET = "fidelity-bucket"
 #: CRC64NVME of b"hello world" (awscrt.checksums.crc64nvme, base64 of the big-endian digest).

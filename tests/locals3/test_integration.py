@@ -6,8 +6,9 @@ import base64
 import hashlib
 
 import requests
-from support.locals3 import error_code
+
 from presignlab.locals3.server import LocalS3
+from support.locals3 import error_code
 
 BUCKET = "presign-lab-int"
 ORIGIN = "http://localhost:8888"

@@ -7,6 +7,7 @@ import hashlib
 import zlib
 
 import pytest
+
 from presignlab.locals3.body.checksums import ALGORITHMS, b64_digest, new_digest
 from presignlab.locals3.body.integrity import (
     BodyVerifier,
@@ -236,6 +237,7 @@ def test_trailer_checksum() -> None:
 def test_current_etag_from_moto() -> None:
     import boto3
     from moto import mock_aws
+
     from presignlab.locals3.backend.state import object_etag as current_etag
 
     with mock_aws():

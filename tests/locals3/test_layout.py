@@ -51,5 +51,5 @@ def test_the_pipeline_is_laid_out_in_stages() -> None:
     stages = {p.name for p in LOCALS3.iterdir() if p.is_dir() and p.name != "__pycache__"}
     assert {"wire", "authn", "authz", "post", "body", "backend", "iam_sts"} <= stages
     for stage in stages:
-        modules = [p for p in (LOCALS3 / stage).glob("*.py")]
+        modules = list((LOCALS3 / stage).glob("*.py"))
         assert len(modules) <= 12, (stage, len(modules))

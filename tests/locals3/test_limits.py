@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import socket
@@ -14,13 +15,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import requests
 from botocore.exceptions import ClientError
+
+from presignlab.locals3.server import LocalS3
+from presignlab.signing import sigv4
 from support.locals3 import (
     error_code,
     read_answer,
     sign_v4_headers,
 )
-from presignlab.signing import sigv4
-from presignlab.locals3.server import LocalS3
 
 BUCKET = "limits-bucket"
 
@@ -222,10 +224,8 @@ def test_300_trickling_clients_do_not_delay_a_normal_request(local_s3: LocalS3) 
     def trickle() -> None:
         while not stop.is_set():
             for sock in socks:
-                try:
+                with contextlib.suppress(OSError):
                     sock.send(b"G")
-                except OSError:
-                    pass
             stop.wait(1.0)
 
     worker = threading.Thread(target=trickle, daemon=True)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 
 import requests
-from support.locals3 import error_code
+
 from presignlab.locals3.server import LocalS3
+from support.locals3 import error_code
 
 BUCKET = "presign-lab-sse-deny"
 REQUIRE_SSE = {

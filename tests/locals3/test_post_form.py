@@ -7,6 +7,7 @@ import io
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from presignlab.locals3.post.form import FormReader, boundary_of
 from presignlab.locals3.wire.errors import S3Error
 

@@ -11,13 +11,14 @@ from typing import Any
 
 import boto3
 import pytest
-from support.authn import AK, SK, STORE, TEMP_AK, TEMP_SK, TOKEN, TOKEN_EXPIRES
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from moto import mock_aws
+
 from presignlab.locals3.authn.identity import Principal
 from presignlab.locals3.post.upload import handle_post
 from presignlab.locals3.wire.errors import S3Error
+from support.authn import AK, SK, STORE, TEMP_AK, TEMP_SK, TOKEN, TOKEN_EXPIRES
 
 BUCKET = "post-bucket"
 BOUNDARY = "----presignlabBoundary7MA4YWxkTrZu0gW"
@@ -120,7 +121,7 @@ def shape(err: S3Error) -> tuple[int, str, str, tuple[tuple[str, str], ...]]:
 
 def replace(fields: list[tuple[str, str]], name: str, value: str | None) -> list[tuple[str, str]]:
     out = [(n, v) for n, v in fields if n.lower() != name.lower()]
-    return out if value is None else out + [(name, value)]
+    return out if value is None else [*out, (name, value)]
 
 
 def resign_policy(document: dict[str, Any], fields: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -242,7 +243,7 @@ def test_exactly_one_file(s3: Any, files: int) -> None:
 
 
 def test_fields_before_file_are_limited(s3: Any) -> None:
-    fields = presigned() + [("x-ignore-padding", "p" * 30000)]
+    fields = [*presigned(), ("x-ignore-padding", "p" * 30000)]
     err = error(encode(fields))
     assert (err.status, err.code) == (400, "MaxPostPreDataLengthExceededError")
     assert err.message == "Your POST request fields preceding the upload file were too large."
@@ -360,7 +361,7 @@ def test_extra_input_field_is_lower_cased(s3: Any) -> None:
 
 
 def test_exempt_fields_need_no_condition(s3: Any) -> None:
-    fields = presigned() + [("x-ignore-note", "anything")]
+    fields = [*presigned(), ("x-ignore-note", "anything")]
     assert post(encode(fields)).status == 204
 
 
@@ -383,7 +384,7 @@ def test_failed_condition_is_echoed_as_written(
     document = policy_of(fields)
     document["conditions"].append(condition)
     if value is not None:
-        fields = fields + [("success_action_redirect", value)]
+        fields = [*fields, ("success_action_redirect", value)]
     err = error(encode(resign_policy(document, fields)))
     assert shape(err) == (
         403,
@@ -398,7 +399,7 @@ def test_condition_field_names_are_case_insensitive(s3: Any) -> None:
     document = policy_of(fields)
     document["conditions"].append(["eq", "$success_Action_REDIRECT", "http://localhost.test/ok"])
     signed = resign_policy(
-        document, fields + [("SUCCESS_ACTION_REDIRECT", "http://localhost.test/ok")]
+        document, [*fields, ("SUCCESS_ACTION_REDIRECT", "http://localhost.test/ok")]
     )
     assert post(encode(signed)).status == 303
 

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+
 from presignlab.locals3.authz.policy.eval import PolicyError, parse_policy
 from presignlab.locals3.authz.public_access import (
     acl_body_is_owner_only,

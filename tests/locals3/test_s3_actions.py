@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+
 from presignlab.locals3.authn.identity import Principal
 from presignlab.locals3.authz.actions import (
     acl_headers,

@@ -15,17 +15,17 @@ import pytest
 import requests
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from support.locals3 import (
-    error_code,
-    raw_request,
-    sign_v4_headers,
-)
-from presignlab.signing import sigv4
+
 from presignlab.locals3.server import LocalS3
+from presignlab.signing import sigv4
 from presignlab.signing.sent_request import (
     SentRequest,
     sigv4_canonical_request,
     sigv4_string_to_sign,
+)
+from support.locals3 import (
+    error_code,
+    sign_v4_headers,
 )
 
 BUCKET = "private-bucket"
@@ -258,7 +258,7 @@ def test_an_upload_only_user_cannot_escalate_through_iam(private: LocalS3) -> No
     _denied(iam.create_role, RoleName="r", AssumeRolePolicyDocument="{}")
     _denied(iam.list_users)
     root_iam = private.client("iam")
-    assert [p for p in root_iam.list_user_policies(UserName="uploader")["PolicyNames"]] == ["p"]
+    assert list(root_iam.list_user_policies(UserName="uploader")["PolicyNames"]) == ["p"]
     assert len(root_iam.list_access_keys(UserName="victim")["AccessKeyMetadata"]) == 1
     assert root_iam.list_roles()["Roles"] == []
 

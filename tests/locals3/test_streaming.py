@@ -10,10 +10,11 @@ from datetime import UTC, datetime
 
 import pytest
 import requests
-from support.locals3 import error_code, sign_v4_headers
-from presignlab.signing import sigv4
+
 from presignlab.locals3.body.aws_chunked import ChunkSigner
 from presignlab.locals3.server import LocalS3
+from presignlab.signing import sigv4
+from support.locals3 import error_code, sign_v4_headers
 
 BUCKET = "presign-lab-stream"
 AWS_EXAMPLE_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"

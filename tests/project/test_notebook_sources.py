@@ -19,8 +19,9 @@ import jupytext
 import nbformat
 import pytest
 from jupytext.config import load_jupytext_config
-from presignlab.examples import EXAMPLE_SECRET_ACCESS_KEY
 from test_notebooks import SECRET_LIKE, SESSION_TOKEN
+
+from presignlab.examples import EXAMPLE_SECRET_ACCESS_KEY
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))

@@ -6,6 +6,7 @@ reads the page it lands on.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -128,10 +129,8 @@ def _wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> No
 def _stop_group(process: subprocess.Popen[bytes]) -> None:
     """SIGTERM to make and JupyterLab (their own process group), then wait until none is left."""
     group = process.pid
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(group, signal.SIGTERM)
-    except ProcessLookupError:
-        pass
     try:
         process.wait(timeout=30)
     except subprocess.TimeoutExpired:

@@ -12,11 +12,12 @@ from typing import Any
 import pytest
 import requests
 from botocore.exceptions import ClientError
+from werkzeug.test import Client, EnvironBuilder
+from werkzeug.wrappers import Request
+
 from presignlab.seed import GatewayApp, Stack, proxy_response, serve_stack
 from presignlab.seed.api_gateway import MAX_DIAGNOSE_BODY, proxy_event
 from presignlab.seed.signing_function import ALLOWED_CONTENT_TYPES, api_gateway_event
-from werkzeug.test import Client, EnvironBuilder
-from werkzeug.wrappers import Request
 
 AWS_EXAMPLE_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 

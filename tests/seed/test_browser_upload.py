@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
 from presignlab.lab.browser import browser_unavailable, launch_chromium, upload_with_page
 from presignlab.seed import Stack, serve_stack
 

@@ -17,9 +17,10 @@ from collections.abc import Iterator
 
 import pytest
 import requests
+from werkzeug.test import Client
+
 from presignlab.seed import GatewayApp, Stack, serve_stack
 from presignlab.seed.api_gateway import MAX_DIAGNOSE_BODY
-from werkzeug.test import Client
 
 
 def _echo(event: dict, context: object) -> dict:  # type: ignore[type-arg]

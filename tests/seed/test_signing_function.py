@@ -17,6 +17,7 @@ from botocore.config import Config
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
+
 from presignlab.lab import TARGET_ENV, Lab, close_lab, open_lab, send
 from presignlab.seed.object_keys import DEFAULT_NAME, MAX_NAME_LENGTH, display_name, object_key
 from presignlab.seed.signing_function import (

@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from presignlab.signing import sigv2, sigv4
+
 from presignlab.errors import PresignedUrlError
+from presignlab.signing import sigv2, sigv4
 from presignlab.signing.presign import presign_v2, presign_v4
 from presignlab.signing.presigned_url import parse_presigned_url
 from presignlab.signing.sent_request import (

@@ -23,6 +23,7 @@ from botocore.credentials import Credentials
 from botocore.utils import percent_encode
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from presignlab.signing.presign import presign_v2
 from presignlab.signing.presigned_url import parse_presigned_url
 from presignlab.signing.sent_request import SentRequest, sigv2_string_to_sign

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+
 from presignlab.signing import sigv4
 from presignlab.signing.presign import presign_v4
 from presignlab.signing.sent_request import SentRequest, sigv4_canonical_request

@@ -33,6 +33,7 @@ from botocore.credentials import Credentials
 from botocore.utils import percent_encode, percent_encode_sequence
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from presignlab.signing.presign import presign_v4
 from presignlab.signing.presigned_url import parse_presigned_url
 from presignlab.signing.sent_request import SentRequest, sigv4_canonical_request

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from presignlab.errors import PresignedUrlError
 from presignlab.signing.sigv4 import uri_encode
 from presignlab.signing.uri import parse_query, percent_decode

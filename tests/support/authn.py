@@ -11,6 +11,7 @@ from botocore.auth import HmacV1Auth, S3SigV4Auth, SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.credentials import Credentials
+
 from presignlab.locals3.authn import authenticate
 from presignlab.locals3.authn.common import AuthResult
 from presignlab.locals3.authn.identity import Credential, Principal
@@ -63,9 +64,9 @@ def s3_client(
 ):  # type: ignore[no-untyped-def]
     """A boto3 S3 client pointed at the local endpoint (no network is used to presign)."""
     keys = (
-        dict(aws_access_key_id=TEMP_AK, aws_secret_access_key=TEMP_SK, aws_session_token=TOKEN)
+        {"aws_access_key_id": TEMP_AK, "aws_secret_access_key": TEMP_SK, "aws_session_token": TOKEN}
         if temporary
-        else dict(aws_access_key_id=AK, aws_secret_access_key=SK)
+        else {"aws_access_key_id": AK, "aws_secret_access_key": SK}
     )
     return boto3.client(
         "s3",

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import boto3
 from botocore.config import Config
+
 from presignlab import presign_v2, presign_v4
 from presignlab.clock import Clock
 from presignlab.lab.botocore_clock import follow_clock, followed_clock, unfollow_clock

@@ -16,6 +16,13 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
+from presignlab.diagnosis import diagnose
+from presignlab.signing import sigv4
+from presignlab.signing.sent_request import (
+    SentRequest,
+    sigv4_canonical_request,
+    sigv4_string_to_sign,
+)
 from support.diagnosis import (
     ACCESS_KEY,
     SECRET_KEY,
@@ -26,13 +33,6 @@ from support.diagnosis import (
     sdk_url,
     signature_mismatch_body,
     v4,
-)
-from presignlab.signing import sigv4
-from presignlab.diagnosis import diagnose
-from presignlab.signing.sent_request import (
-    SentRequest,
-    sigv4_canonical_request,
-    sigv4_string_to_sign,
 )
 
 __all__ = ["CASES", "Case"]

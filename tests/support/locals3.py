@@ -6,15 +6,13 @@ import json
 import re
 import socket
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
-from presignlab.signing import sigv4
 from presignlab.locals3.server import LocalS3
+from presignlab.signing import sigv4
 from presignlab.signing.sent_request import (
     SentRequest,
     sigv4_canonical_request,

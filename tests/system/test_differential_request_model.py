@@ -27,18 +27,19 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support.locals3 import read_answer
-from presignlab.signing import sigv4
+
 from presignlab.errors import PresignedUrlError
 from presignlab.locals3 import pipeline
 from presignlab.locals3.backend import objects
 from presignlab.locals3.server import LocalS3
+from presignlab.signing import sigv4
 from presignlab.signing.sent_request import (
     SentRequest,
     sigv4_canonical_request,
     sigv4_string_to_sign,
 )
 from presignlab.signing.uri import parse_query, percent_decode
+from support.locals3 import read_answer
 
 PRIVATE = "private-bucket"
 OTHER = "other-bucket"

@@ -19,8 +19,9 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from support.locals3 import error_code, sign_v4_headers
+
 from presignlab.locals3.server import LocalS3
+from support.locals3 import error_code, sign_v4_headers
 
 BUCKET = "presign-lab-faults"
 TIMEOUT = 1.0

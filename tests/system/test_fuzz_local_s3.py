@@ -20,6 +20,7 @@ sends the bytes over a raw socket and checks:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import socket
@@ -32,9 +33,10 @@ from urllib.parse import urlsplit
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support.locals3 import dechunk, read_answer
+
 from presignlab import presign_v4
 from presignlab.locals3.server import LocalS3
+from support.locals3 import dechunk, read_answer
 
 BUCKET = "presign-lab-fuzz"
 KEY = "uploads/photo 1.png"
@@ -189,10 +191,9 @@ def mutated(draw: st.DrawFn, base: Request) -> Request:
 def _send(server: LocalS3, request: Request) -> tuple[int, dict[str, str], bytes]:
     """``(status, lower-cased headers, body)`` of the answer (the server closes after it)."""
     with socket.create_connection((server.host, server.port), timeout=15) as sock:
-        try:
+        # answered early (e.g. a refused header section) and closed: read the answer anyway
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             sock.sendall(request.wire(f"{server.host}:{server.port}"))
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # answered early (e.g. a refused header section) and closed: read the answer
         data = read_answer(sock)
     assert data, f"no answer to {request.applied}"
     head, _, body = data.partition(b"\r\n\r\n")

@@ -23,12 +23,13 @@ import json
 import time
 
 import pytest
-from support.diagnosis import PNG_HEADERS, SECRET_KEY, SOON, v2, v4
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from presignlab.diagnosis import diagnose, parse_error_body
 from presignlab.errors import ErrorBodyError, PresignedUrlError
 from presignlab.signing.presigned_url import PresignedUrl, parse_presigned_url
+from support.diagnosis import PNG_HEADERS, SECRET_KEY, SOON, v2, v4
 
 FAST = settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 
@@ -246,7 +247,7 @@ BILLION_LAUGHS = (
         "None",
         "int",
         "list",
-    ],  # fmt: skip
+    ],
 )
 def test_hostile_or_wrong_type_bodies_are_refused(data: object) -> None:
     start = time.perf_counter()

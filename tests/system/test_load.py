@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
+
 from presignlab import presign_v4
 from presignlab.clock import Clock
 from presignlab.locals3.server import LocalS3
@@ -97,7 +98,7 @@ def _client(server: LocalS3, client: int, out: list[Sent], errors: list[BaseExce
             match = re.search(rb"<Code>([^<]*)</Code>", data)
             sent.code = match.group(1).decode() if match else None
             out.append(sent)
-    except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
+    except BaseException as exc:
         errors.append(exc)
     finally:
         conn.close()

@@ -54,11 +54,11 @@ class CanonicalRequestParts:
 def parse_canonical_request(text: str) -> CanonicalRequestParts:
     """Split a canonical request text; missing parts are empty, nothing raises."""
     lines = text.replace("\r\n", "\n").split("\n")
-    method, uri, query = (lines + ["", "", ""])[:3]
+    method, uri, query = ([*lines, "", "", ""])[:3]
     rest = lines[3:]
     blank = rest.index("") if "" in rest else len(rest)
     headers = tuple((line.partition(":")[0], line.partition(":")[2]) for line in rest[:blank])
-    tail = rest[blank + 1 :] + ["", ""]
+    tail = [*rest[blank + 1 :], "", ""]
     pairs = tuple(
         (item.partition("=")[0], item.partition("=")[2]) for item in query.split("&") if item
     )

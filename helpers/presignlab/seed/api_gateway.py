@@ -23,6 +23,7 @@ Reference: API Gateway Developer Guide, "Set up Lambda proxy integrations in API
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import logging
 import socket
@@ -79,7 +80,7 @@ def proxy_event(request: Request) -> dict[str, Any]:
     and ``headers`` and every value in the ``multiValue*`` fields, as API Gateway does.
     """
     query = {name: values[-1] for name, values in request.args.lists()}
-    headers = {name: value for name, value in request.headers.items()}
+    headers = dict(request.headers.items())
     body = request.get_data(as_text=True) or None
     event = api_gateway_event(
         method=request.method,
@@ -129,10 +130,8 @@ def _stop_reading(request: Request) -> None:
     (up to 10 GB) before closing, so that the client sees the 413."""
     sock = request.environ.get("werkzeug.socket")
     if isinstance(sock, socket.socket):
-        try:
+        with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RD)
-        except OSError:
-            pass
 
 
 def _static(name: str, content_type: str, csp: str) -> Response:

@@ -35,7 +35,7 @@ from contextlib import contextmanager
 from types import TracebackType
 from typing import Any, Self
 
-from botocore.exceptions import ClientError  # type: ignore[import-untyped]
+from botocore.exceptions import ClientError
 from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 
 from ..clock import Clock

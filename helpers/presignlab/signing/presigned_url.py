@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
+from typing import Any
+from urllib.parse import SplitResult, urlsplit
 
 from ..errors import PresignedUrlError
 from .sent_request import host_header
@@ -189,7 +190,7 @@ def _split(url: object):  # type: ignore[no-untyped-def]
     return parts
 
 
-def _port(parts) -> int | None:  # type: ignore[no-untyped-def]
+def _port(parts: SplitResult) -> int | None:
     try:
         return parts.port
     except ValueError as exc:
@@ -274,7 +275,7 @@ def _missing_defect(missing: list[str], version: str) -> UrlDefect:
 
 
 def _sigv4(common: dict, query: list[tuple[str, str]], names: set[str]) -> PresignedUrl:  # type: ignore[type-arg]
-    values = {n: v for n, v in reversed(query)}
+    values = dict(reversed(query))
     defects: list[UrlDefect] = []
     missing = [p for p in SIGV4_PARAMETERS if p not in names]
     if missing:
@@ -393,9 +394,9 @@ def _expires(value: str | None, defects: list[UrlDefect]) -> int | None:
 
 
 def _sigv2(
-    common: dict, query: list[tuple[str, str]], names: set[str], region: str | None
-) -> PresignedUrl:  # type: ignore[type-arg]
-    values = {n: v for n, v in reversed(query)}
+    common: dict[str, Any], query: list[tuple[str, str]], names: set[str], region: str | None
+) -> PresignedUrl:
+    values = dict(reversed(query))
     defects: list[UrlDefect] = []
     missing = [p for p in ("Signature", "Expires", "AWSAccessKeyId") if p not in names]
     if missing:
@@ -430,7 +431,9 @@ def _sigv2(
                 "the signer returned it.",
             )
         )
-    required = {n.lower(): v for n, v in query if n.lower() in ("content-type", "content-md5")}
+    required: dict[str, str | None] = {
+        n.lower(): v for n, v in query if n.lower() in ("content-type", "content-md5")
+    }
     return PresignedUrl(
         **common,
         version="sigv2",

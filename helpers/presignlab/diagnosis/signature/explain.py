@@ -206,10 +206,4 @@ def explain_with_secret(
             f"does not match the URL (see the other findings). Not checked: {'; '.join(missing)}.",
             strength=SUSPECTED, evidence={"checked": [checked], "not_checked": missing},
         )])  # fmt: skip
-    return Explained(sized + [finding(
-        "wrong-secret-key",
-        f"Suspected, not confirmed: with the secret key given, no change the kit tried ({checked}) "
-        "reproduces the URL's signature, so the signer may have used another secret. Not "
-        f"checked: {'; '.join(missing)}. Rule those out before rotating keys.",
-        strength=SUSPECTED, evidence={"checked": [checked], "not_checked": missing},
-    )])  # fmt: skip
+    return Explained([*sized, finding("wrong-secret-key", f"Suspected, not confirmed: with the secret key given, no change the kit tried ({checked}) " "reproduces the URL's signature, so the signer may have used another secret. Not " f"checked: {'; '.join(missing)}. Rule those out before rotating keys.", strength=SUSPECTED, evidence={"checked": [checked], "not_checked": missing})])  # fmt: skip

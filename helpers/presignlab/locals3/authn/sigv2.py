@@ -73,7 +73,7 @@ def authenticate_query_v2(
     resource_path: str,
 ) -> AuthResult:
     """Authenticate a SigV2 presigned URL; ``resource_path`` is ``/bucket/key`` (decoded)."""
-    params = {name: value for name, value in reversed(request.query)}
+    params = dict(reversed(request.query))
     if any(name not in params for name in _PARAMETERS):
         raise access_denied(
             "Query-string authentication requires the Signature, Expires and AWSAccessKeyId "

@@ -187,7 +187,7 @@ def authenticate_query_v4(
     service: str = "s3",
 ) -> AuthResult:
     """Authenticate a SigV4 presigned URL (see the module docstring for the order)."""
-    params = {name: value for name, value in reversed(request.query)}
+    params = dict(reversed(request.query))
     if any(name not in params for name in SIGV4_PARAMETERS):
         raise scope_error(_MISSING, header=False)
     if params["X-Amz-Algorithm"] != sigv4.ALGORITHM:

@@ -209,11 +209,11 @@ class BodyVerifier:
             name = CHECKSUM_PREFIX + algorithm.lower()
             calculated = base64.b64encode(self._checksum.digest()).decode("ascii")
             self.computed[name] = calculated
-            sent = spec.checksum_value
-            if sent is None:
-                sent = next((v.strip() for n, v in trailers if n.lower() == name), None)
-                if sent is None or _strict_b64(sent, DIGEST_SIZES[algorithm]) is None:
+            value = spec.checksum_value
+            if value is None:
+                value = next((v.strip() for n, v in trailers if n.lower() == name), None)
+                if value is None or _strict_b64(value, DIGEST_SIZES[algorithm]) is None:
                     raise checksum_value_invalid(name, trailing=True)
-            if calculated != sent:
+            if calculated != value:
                 raise bad_digest(algorithm)
         return dict(self.computed)

@@ -10,6 +10,7 @@ dated on the LocalS3 clock.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -56,10 +57,8 @@ def _read_body(req: S3Request, stream: Any) -> bytes:
 
 def _params(body: bytes, req: S3Request) -> list[tuple[str, str]]:
     pairs = list(req.sent.query)
-    try:
+    with contextlib.suppress(UnicodeError):
         pairs += parse_qsl(body.decode("utf-8"), keep_blank_values=True)
-    except UnicodeError:
-        pass
     return pairs
 
 

@@ -22,6 +22,7 @@ GetSessionToken with session credentials``.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl
@@ -41,10 +42,8 @@ _MIN, _MAX, _DEFAULT, _ROOT_MAX = 900, 129600, 43200, 3600
 def action_of(body: bytes, query: tuple[tuple[str, str], ...]) -> tuple[str | None, dict[str, str]]:
     """The query-API ``Action`` and parameters from a form body (or the query string)."""
     params = dict(query)
-    try:
+    with contextlib.suppress(UnicodeError):
         params.update(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
-    except UnicodeError:
-        pass
     return params.get("Action"), params
 
 

@@ -176,7 +176,7 @@ def _check_size(condition: list[Any], size: int) -> None:
 def _field_name(condition: Any) -> str | None:
     """The lower-case field a condition names (None for content-length-range or a missing ``$``)."""
     if isinstance(condition, dict):
-        return next(iter(condition)).lower()
+        return str(next(iter(condition))).lower()
     if condition[0].lower() == "content-length-range":
         return None
     field = condition[1]

@@ -41,4 +41,4 @@ class Candidate:
 def with_header(request: SentRequest, name: str, value: str | None) -> SentRequest:
     """``request`` with header ``name`` (lower-case) set to ``value``, or removed when None."""
     kept = tuple((n, v) for n, v in request.headers if n.lower() != name)
-    return replace(request, headers=kept if value is None else kept + ((name, value),))
+    return replace(request, headers=kept if value is None else (*kept, (name, value)))
