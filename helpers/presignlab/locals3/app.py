@@ -15,8 +15,9 @@ as a success does, so a page can read S3's Code and Message (CHOICE-17).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
+from wsgiref.types import StartResponse, WSGIEnvironment
 
 from ..clock import Clock
 from . import cors
@@ -35,8 +36,6 @@ LOGGER_NAME = "presignlab.locals3"
 _log = logging.getLogger(LOGGER_NAME)
 _log.addHandler(logging.NullHandler())
 
-StartResponse = Callable[..., Any]
-
 
 class StrictS3App:
     """WSGI application: AWS-exact authentication, authorization and integrity in front of moto."""
@@ -46,7 +45,7 @@ class StrictS3App:
         self.clock = clock
         self.account_id = account_id
 
-    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         stream = environ.get("wsgi.input")
         answer = start_response
 

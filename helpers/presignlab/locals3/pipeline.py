@@ -25,8 +25,9 @@ length differs from ``x-amz-decoded-content-length`` is 400 IncompleteBody.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
+from wsgiref.types import StartResponse
 
 from . import cors
 from .authn import AuthResult, authenticate
@@ -48,8 +49,6 @@ from .wire.render import answer
 from .wire.request import S3Request
 
 __all__ = ["ENDPOINT_REGION", "handle_s3"]
-
-StartResponse = Callable[..., Any]
 
 #: Operations whose small XML or JSON body authorization reads (ACL grants, a proposed policy).
 _BODY_FOR_AUTHZ = frozenset({"PutBucketPolicy", "PutBucketAcl", "PutObjectAcl"})

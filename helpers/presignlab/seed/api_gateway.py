@@ -33,6 +33,7 @@ from datetime import datetime
 from importlib import resources
 from types import SimpleNamespace
 from typing import Any
+from wsgiref.types import StartResponse, WSGIEnvironment
 
 from werkzeug.wrappers import Request, Response
 
@@ -171,7 +172,7 @@ class GatewayApp:
             f"connect-src {sources}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
         )
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Any:
         request = Request(environ)
         try:
             response = self.dispatch(request)

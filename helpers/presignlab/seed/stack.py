@@ -34,6 +34,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import TracebackType
 from typing import Any, Self
+from wsgiref.types import StartResponse, WSGIEnvironment
 
 from botocore.exceptions import ClientError
 from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
@@ -109,7 +110,7 @@ class _QuietHandler(WSGIRequestHandler):
         """No log lines."""
 
 
-def _not_ready(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+def _not_ready(environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
     """The gateway's application until the stack is provisioned (never serving meanwhile)."""
     start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
     return [b"starting"]

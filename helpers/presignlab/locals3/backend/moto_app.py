@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import quote, urlencode
+from wsgiref.types import WSGIEnvironment
 
 from . import state
 
@@ -102,7 +103,7 @@ def _environ(
 ) -> dict[str, Any]:
     from moto.core.request import PRESERVED_HEADER_NAMES_ENVIRON_KEY
 
-    environ: dict[str, Any] = {
+    environ: WSGIEnvironment = {
         "REQUEST_METHOD": method,
         "SCRIPT_NAME": "",
         "PATH_INFO": path.encode("utf-8").decode("latin-1"),
@@ -134,7 +135,7 @@ def _environ(
     return environ
 
 
-def _run(service: str, environ: dict[str, Any]) -> MotoAnswer:
+def _run(service: str, environ: WSGIEnvironment) -> MotoAnswer:
     captured: dict[str, Any] = {}
 
     def start_response(

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+from wsgiref.types import WSGIApplication
 
 __all__ = [
     "MOTO_ACCOUNT_ID",
@@ -38,9 +38,8 @@ MOTO_ACCOUNT_ID = "123456789012"
 #: The services the endpoint answers.
 SERVICES = ("s3", "iam", "sts")
 
-WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
-_apps: dict[str, WsgiApp] = {}
+_apps: dict[str, WSGIApplication] = {}
 _apps_lock = threading.Lock()
 
 _PUBLIC_GROUPS = {
@@ -66,7 +65,7 @@ def quiet_loggers() -> None:
             log.addHandler(logging.NullHandler())
 
 
-def backend_app(service: str) -> WsgiApp:
+def backend_app(service: str) -> WSGIApplication:
     """moto's WSGI application for ``service`` (built once per process, stateless itself)."""
     with _apps_lock:
         app = _apps.get(service)

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qsl
+from wsgiref.types import StartResponse
 
 from ..authn import authenticate
 from ..backend.moto_app import call_query_api
@@ -36,8 +37,6 @@ __all__ = ["MAX_QUERY_API_BODY", "handle_query_api"]
 #: IAM and STS query-API bodies are small; larger ones are refused.
 MAX_QUERY_API_BODY = 1024 * 1024
 _DOCUMENT_PARAMS = ("PolicyDocument", "AssumeRolePolicyDocument", "Policy")
-
-StartResponse = Callable[..., Any]
 
 
 def _read_body(req: S3Request, stream: Any) -> bytes:

@@ -7,9 +7,10 @@ version of the form decides the ``s3:authType`` / ``s3:signatureversion`` polici
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import quote
+from wsgiref.types import StartResponse
 
 from ...signing.sent_request import SentRequest
 from ..authn.identity import Principal
@@ -24,7 +25,7 @@ __all__ = ["post_upload"]
 
 
 def post_upload(
-    req: S3Request, ctx: S3Context, stream: Any, start_response: Callable[..., Any]
+    req: S3Request, ctx: S3Context, stream: Any, start_response: StartResponse
 ) -> Iterable[bytes]:
     """Handle a presigned POST form upload end to end; raises the catalogue's S3Error."""
     bucket = req.bucket or ""

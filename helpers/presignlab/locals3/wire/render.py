@@ -15,16 +15,14 @@ is 403 with the IAM/STS wording; other codes keep their status, code and message
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Iterable
+from wsgiref.types import StartResponse
 from xml.sax.saxutils import escape
 
 from .catalogue import query_api_variant
 from .errors import S3Error, new_request_ids
 
 __all__ = ["answer", "send_query_api_error", "send_s3_error", "status_line"]
-
-StartResponse = Callable[..., Any]
 
 _NAMESPACES = {
     "iam": "https://iam.amazonaws.com/doc/2010-05-08/",

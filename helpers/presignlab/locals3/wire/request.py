@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from wsgiref.types import WSGIEnvironment
 
 from ...errors import PresignedUrlError
 from ...signing.sent_request import SentRequest
@@ -146,7 +146,7 @@ class S3Request:
         return out
 
 
-def _raw_target(environ: dict[str, Any]) -> tuple[str, str]:
+def _raw_target(environ: WSGIEnvironment) -> tuple[str, str]:
     raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
     if raw:
         if "://" in raw.split("?", 1)[0]:  # absolute-form request target
@@ -158,7 +158,7 @@ def _raw_target(environ: dict[str, Any]) -> tuple[str, str]:
     return encoded or "/", environ.get("QUERY_STRING", "")
 
 
-def _environ_headers(environ: dict[str, Any]) -> list[tuple[str, str]]:
+def _environ_headers(environ: WSGIEnvironment) -> list[tuple[str, str]]:
     raw = environ.get(RAW_HEADERS)
     if raw is not None:
         return [(str(n), str(v)) for n, v in raw]
@@ -171,7 +171,7 @@ def _environ_headers(environ: dict[str, Any]) -> list[tuple[str, str]]:
     return pairs
 
 
-def read_headers(environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]]]:
+def read_headers(environ: WSGIEnvironment) -> tuple[str, list[tuple[str, str]]]:
     """``(Host value, the other headers)``: lower-case names, values decoded as UTF-8.
 
     Raises the catalogue's 400 for a value that is not UTF-8 or a header section over 8 KiB.
@@ -247,7 +247,7 @@ def _hoisted(
     return out
 
 
-def _content_length(environ: dict[str, Any]) -> int | None:
+def _content_length(environ: WSGIEnvironment) -> int | None:
     text = environ.get("CONTENT_LENGTH") or None
     if text is None:
         return None
@@ -256,7 +256,7 @@ def _content_length(environ: dict[str, Any]) -> int | None:
     return int(str(text).strip())
 
 
-def parse_environ(environ: dict[str, Any]) -> S3Request:
+def parse_environ(environ: WSGIEnvironment) -> S3Request:
     """The request in ``environ`` as S3 reads it; raises the catalogue's S3Error on bad input."""
     raw_path, raw_query = _raw_target(environ)
     host, headers = read_headers(environ)
