@@ -13,6 +13,7 @@ from urllib.parse import quote
 import pytest
 
 from presignlab.diagnosis import Diagnosis, diagnose
+from presignlab.diagnosis.findings import SUSPECTED
 from support.diagnosis import SECRET_KEY, SIGNED_AT, SOON, error_xml, js_v3_url, sdk_url, v4
 
 JPEG = {"Content-Type": "image/jpeg"}
@@ -278,3 +279,28 @@ def test_readme_lists_every_code_and_shows_no_secret_on_the_command_line() -> No
     missing = [code for code in CODES if f"`{code}`" not in readme]
     assert not missing, missing
     assert "--secret-key-env" in readme and '--secret-key "$' not in readme
+
+
+def test_a_signed_content_length_with_a_known_body_is_named_before_the_secret() -> None:
+    """The URL does not record the signed length: with the real size sent, the signed one may
+    differ, and that is named (suspected) before a wrong secret is suspected."""
+    import boto3
+    from botocore.config import Config
+
+    from presignlab.examples import EXAMPLE_ACCESS_KEY_ID, EXAMPLE_SECRET_ACCESS_KEY
+
+    session = boto3.session.Session(
+        aws_access_key_id=EXAMPLE_ACCESS_KEY_ID,
+        aws_secret_access_key=EXAMPLE_SECRET_ACCESS_KEY,
+        region_name="eu-central-1",
+    )
+    client = session.client("s3", config=Config(signature_version="s3v4"))
+    url = client.generate_presigned_url(
+        "put_object", Params={"Bucket": "mybucket", "Key": "a.txt", "ContentLength": 10}
+    )
+    result = diagnose(
+        url, "PUT", {"Content-Length": "12"}, secret_key=EXAMPLE_SECRET_ACCESS_KEY, body_size=12
+    )
+    assert [f.code for f in result.findings] == ["signed-header-value-mismatch", "wrong-secret-key"]
+    assert all(f.strength == SUSPECTED for f in result.findings)
+    assert "content-length is signed" in result.findings[0].message

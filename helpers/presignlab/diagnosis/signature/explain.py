@@ -129,15 +129,26 @@ def not_checked(
 
 
 def _unknown_size(given: SearchInput, body_size: int | None) -> list[Finding]:
-    """A signed Content-Length with no known body size: the likeliest request-side cause left."""
-    if "content-length" not in given.url.signed_headers or body_size is not None:
+    """A signed Content-Length no candidate explained: the likeliest request-side cause left.
+
+    The URL does not record the length that was signed, so with a body size known (and sent)
+    the signed one may still differ: the signer was told another size than the file's.
+    """
+    if "content-length" not in given.url.signed_headers:
         return []
     sent = given.request.header("content-length")
+    if body_size is None:
+        known = "; the kit does not know the real size of the body, so it could not check this."
+    else:
+        known = (
+            f"; the body is {body_size} bytes, but the URL does not record the length that was "
+            "signed, so the kit could not check that the signer was told the same size."
+        )
     return [finding(
         "signed-header-value-mismatch",
         "content-length is signed, so the body must be exactly the size the signer was told"
         + (f" (the request declares {sent} bytes)" if sent else "")
-        + "; the kit does not know the real size of the body, so it could not check this.",
+        + known,
         strength=SUSPECTED, subject="content-length",
     )]  # fmt: skip
 
