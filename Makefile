@@ -25,11 +25,11 @@ $(VENV)/.installed-%: pyproject.toml | $(PY)
 ## lab: JupyterLab on notebooks/ at 127.0.0.1:$(PORT), opening on 00-overview
 # (LabApp's default_url: JupyterLab overrides ServerApp's with its own /lab)
 lab: $(VENV)/.installed-lab
-	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(PORT) --ServerApp.port_retries=0 \
+	BOTO_DISABLE_CRT=true $(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(PORT) --ServerApp.port_retries=0 \
 		--notebook-dir=notebooks $(ROOT_FLAG) --LabApp.default_url=/lab/tree/00-overview.ipynb
 
 ## lint: the style checks CI runs before the tests (versions pinned in the test extra)
-LINTED := helpers tests benchmarks notebooks
+LINTED := helpers tests benchmarks notebooks conftest.py
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check $(LINTED)
 	$(VENV)/bin/ruff format --check $(LINTED)

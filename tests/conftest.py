@@ -23,11 +23,6 @@ from hypothesis import settings
 if TYPE_CHECKING:
     from presignlab.locals3.server import LocalS3
 
-# botocore signs through the AWS Common Runtime when awscrt (the test extra's, for the local S3's
-# checksums) is installed; the tests and notebooks expect botocore's own signers. Set before any
-# test module imports botocore.
-os.environ.setdefault("BOTO_DISABLE_CRT", "true")
-
 settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)
 settings.register_profile("explore", deadline=None)
 settings.load_profile(os.environ.get("PRESIGNLAB_HYPOTHESIS_PROFILE", "ci"))
