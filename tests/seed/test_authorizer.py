@@ -197,6 +197,8 @@ def test_stack_signing_api_needs_the_token_and_throttles_per_caller() -> None:
         ]
         assert codes == [200, 200, 200, 429]
         clock.value += 1
-        again = requests.get(stack.presign_url, params=QUERY, headers=stack.token.header, timeout=10)
+        again = requests.get(
+            stack.presign_url, params=QUERY, headers=stack.token.header, timeout=10
+        )
         assert again.status_code == 200 and again.json()["method"] == "PUT"
         assert stack.token.value not in "\n".join([repr(stack), *stack.lines()])

@@ -40,6 +40,7 @@ from wsgiref.types import StartResponse, WSGIEnvironment
 
 from werkzeug.wrappers import Request, Response
 
+from .authorizer import THROTTLED, CallerToken, RateLimiter, Refusal, TokenAuthorizer
 from .diagnose_api import (
     MAX_DIAGNOSE_BODY,
     BodyTooLarge,
@@ -49,7 +50,6 @@ from .diagnose_api import (
     diagnose_request,
     read_json,
 )
-from .authorizer import THROTTLED, CallerToken, RateLimiter, Refusal, TokenAuthorizer
 from .signing_function import api_gateway_event
 
 __all__ = [
