@@ -175,7 +175,7 @@ again.status
 # region does. This cell runs only locally.
 
 # %%
-if lab.local_only("a SigV2 URL (Amazon S3 refuses SigV2 on new buckets)"):
+if lab.local_only("a SigV2 URL (AWS announced that new buckets refuse SigV2)"):
     v2_url = lab.client("s3", config=Config(signature_version="s3")).generate_presigned_url(
         "put_object",
         Params={"Bucket": bucket, "Key": "reports/q2.pdf", "IfNoneMatch": "*"},
@@ -650,7 +650,7 @@ if lab.local_only("the uploader's address is 127.0.0.1"):
 # instead. The next sections need no guardrail:
 
 # %%
-lab.s3.delete_bucket_policy(Bucket=bucket)
+lab.s3.delete_bucket_policy(Bucket=bucket)["ResponseMetadata"]["HTTPStatusCode"]
 
 # %% [markdown]
 # ## Finding presigned requests in the logs
