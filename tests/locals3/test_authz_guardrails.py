@@ -254,3 +254,35 @@ def test_the_source_ip_is_the_connections_peer(s3: LocalS3, signer: Signer) -> N
         environ_base={"REMOTE_ADDR": "192.0.2.9"},
     )
     assert outside.status_code == 403 and error_code(outside.data) == "AccessDenied"
+
+
+# -- presigned POST forms: the form's date and the POST auth type (AUTHZ-08, AUTHZ-09) ---------
+
+
+def _post_form(server: LocalS3, signer: Signer, key: str) -> dict[str, Any]:
+    client = server.client(
+        aws_access_key_id=signer.access_key, aws_secret_access_key=signer.secret_key
+    )
+    return client.generate_presigned_post(BUCKET, key, ExpiresIn=3600)  # type: ignore[no-any-return]
+
+
+def _send_form(form: dict[str, Any]) -> requests.Response:
+    return requests.post(
+        form["url"], data=form["fields"], files={"file": ("a.png", b"png")}, timeout=10
+    )
+
+
+def test_signature_age_of_a_post_form_is_counted_from_its_date(s3: LocalS3, signer: Signer) -> None:
+    deny_put_when(s3, {"NumericGreaterThan": {"s3:signatureAge": "600000"}})
+    form = _post_form(s3, signer, "uploads/form.png")
+    assert _send_form(form).status_code == 204
+    s3.clock.advance(minutes=11)
+    late = _send_form(form)
+    assert late.status_code == 403 and error_code(late.content) == "AccessDenied"
+
+
+def test_auth_type_post_refuses_forms_only(s3: LocalS3, signer: Signer) -> None:
+    deny_put_when(s3, {"StringEquals": {"s3:authType": "POST"}})
+    refused = _send_form(_post_form(s3, signer, "uploads/form.png"))
+    assert refused.status_code == 403 and error_code(refused.content) == "AccessDenied"
+    assert put(signer.presign("uploads/url.png")).status_code == 200
