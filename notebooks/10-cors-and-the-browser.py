@@ -290,7 +290,9 @@ if stack:
 # %%
 if stack:
     grant = requests.get(
-        stack.presign_url, params={"filekey": "holiday photo.jpg", "contentType": "image/jpeg"}
+        stack.presign_url,
+        params={"filekey": "holiday photo.jpg", "contentType": "image/jpeg"},
+        headers=stack.token.header,  # the signing API wants the page's bearer token
     ).json()
     print(grant["method"], grant["headers"], grant["expires_in"], grant["key"].split("/")[-1])
 
