@@ -274,6 +274,9 @@ print(sigv4_canonical_request(sent, parsed.signed_headers))
 # | [08-debugging-your-own-url](08-debugging-your-own-url.ipynb) | What is wrong with the URL in front of me? |
 # | [09-hardening-uploads](09-hardening-uploads.ipynb) | How do I limit reuse, content type, size and key? |
 # | [10-cors-and-the-browser](10-cors-and-the-browser.ipynb) | Why does the browser report a CORS error? |
+# | [11-debugging-from-the-browser](11-debugging-from-the-browser.ipynb) | How do I diagnose a failing upload from the browser's own evidence (Copy as cURL, a HAR file)? |
+# | [12-sdks-beyond-boto3](12-sdks-beyond-boto3.ipynb) | What do the JavaScript SDKs v3 and v2 put into a presigned URL? |
+# | [13-is-your-s3-really-s3](13-is-your-s3-really-s3.ipynb) | Does an S3-compatible store answer the way Amazon S3 does? |
 
 # %% [markdown]
 # ## Summary
