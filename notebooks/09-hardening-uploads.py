@@ -23,13 +23,12 @@
 # 1. A URL works until it expires
 # 2. Single-use uploads with `If-None-Match: *`
 # 3. Short expiries
-# 4. Server-chosen keys
-# 5. Content-type allowlists
-# 6. Size limits
-# 7. Checksums
-# 8. Bucket-policy guardrails
-# 9. Finding presigned requests in the logs
-# 10. An authenticated, rate-limited signing API
+# 4. Server-chosen keys and signed types
+# 5. Size limits
+# 6. Checksums
+# 7. Bucket-policy guardrails
+# 8. Finding presigned requests in the logs
+# 9. An authenticated, rate-limited signing API
 
 # %% [markdown]
 # ## Prerequisites
@@ -51,7 +50,6 @@
 # %%
 import base64
 import hashlib
-import itertools
 import json
 import re
 
@@ -63,7 +61,6 @@ from presignlab.diagnosis import diagnose
 from presignlab.examples import EXAMPLE_SECRET_ACCESS_KEY
 from presignlab.lab import open_lab, send, show_error
 from presignlab.seed import Stack
-from presignlab.seed.signing_function import api_gateway_event, make_hardened_handler
 
 # %% [markdown]
 # `open_lab` starts the strict local S3 with a pinned clock; `create_bucket` makes the
@@ -171,7 +168,7 @@ again.status
 # buckets created after 24 June 2020 would refuse SigV2, yet answers recorded in 2026 show
 # new us-east-1 buckets still accepting it; regions launched after January 2014 answer
 # `400 InvalidRequest` (`The authorization mechanism you have provided is not supported.
-# Please use AWS4-HMAC-SHA256.`). Section 8 shows how a bucket refuses SigV2 whatever the
+# Please use AWS4-HMAC-SHA256.`). Section 7 shows how a bucket refuses SigV2 whatever the
 # region does. This cell runs only locally.
 
 # %%
@@ -226,57 +223,15 @@ if lab.local_only("moving the clock past the expiry"):
 # A URL signed with temporary credentials also dies when its session does, whatever
 # `X-Amz-Expires` says; [07-access-denied](07-access-denied.ipynb) shows that case.
 #
-# ## Server-chosen keys
+# ## Server-chosen keys and signed types
 #
-# The key is signed too, so the uploader cannot change it; the danger is a signing service
-# that signs whatever key the client asks for. A client that asks for `index.html`, for
-# another user's `avatars/alice.png` or for `uploads/../config.json` then overwrites it with
-# a perfectly valid URL ([04-the-signing-service](04-the-signing-service.ipynb) shows the
-# seed article's handler doing exactly that).
-#
-# `make_hardened_handler` is notebook 04's hardened signing Lambda. It makes the key
-# itself: a fixed prefix, a random id, and only a sanitised display name from the client's
-# `filekey`. In production the id is a random UUID; here a counter stands in for it, so the
-# output is the same on every run. `ask` calls the handler with the event API Gateway would
-# pass for `GET /presign?...`.
-
-# %%
-serial = itertools.count(1)
-handler = make_hardened_handler(lab.s3, bucket, id_factory=lambda: f"{next(serial):032x}")
-
-
-def ask(**query):
-    answer = handler(api_gateway_event(query=query), None)
-    return answer["statusCode"], json.loads(answer["body"])
-
-
-# %% [markdown]
-# A client asking for `../../index.html` gets a key under `uploads/`, with `..` and the
-# directories gone, the type it must send, and an expiry capped at 15 minutes:
-
-# %%
-status, grant = ask(filekey="../../index.html", contentType="image/png")
-status, grant["key"], grant["headers"], grant["expires_in"]
-
-# %% [markdown]
-# The same request again gets a different key, so two uploads never collide, and a URL
-# with `If-None-Match: *` under a fresh key really writes only once:
-
-# %%
-_, second_grant = ask(filekey="../../index.html", contentType="image/png")
-assert second_grant["key"] != grant["key"]
-second_grant["key"]
-
-# %% [markdown]
-# The uploader sends what the grant says, and the object lands under the server's key:
-
-# %%
-upload = send(grant["method"], grant["signed_url"], data=PNG, headers=grant["headers"])
-assert upload.status == 200 and stored(grant["key"]) == PNG
-upload.status
-
-# %% [markdown]
-# ## Content-type allowlists
+# Two defences belong to the signing service itself, and notebook 04 builds both into its
+# hardened handler ([04-the-signing-service](04-the-signing-service.ipynb), "Flaw 1",
+# "Flaw 5" and "The hardened handler"): the server chooses the key (a fixed prefix, a random
+# id, only a sanitised display name from the client), and it accepts only allowlisted
+# content types and *signs* the one it allows. This section adds what 04 does not show: what
+# a URL that does not sign the type lets an uploader do, what `diagnose` says when a signed
+# type is swapped, and the response headers that keep a stored upload from being rendered.
 #
 # The `Content-Type` an object is stored with is the one Amazon S3 later serves it with.
 # If the URL does not sign it, the uploader chooses it, and an "image" uploaded as
@@ -292,21 +247,11 @@ assert page.status == 200 and content_type == "text/html"
 page.status, content_type
 
 # %% [markdown]
-# The fix has two halves. The signing service accepts only types from an allowlist (the
-# hardened handler's is images and PDF, never `text/html` or `image/svg+xml`):
+# Signing the type (`ContentType`, as the hardened handler does) makes `content-type` a
+# signed header of the URL:
 
 # %%
-status, refusal = ask(filekey="page.html", contentType="text/html")
-assert status == 400
-status, refusal["error"]
-
-# %% [markdown]
-# and it *signs* the type it allows (`ContentType`), so `content-type` is a signed header
-# of the URL:
-
-# %%
-_, grant = ask(filekey="bob.png", contentType="image/png")
-image_url = grant["signed_url"]
+image_url = presign_put("avatars/bob.png", ContentType="image/png")
 parse_presigned_url(image_url).required_headers
 
 # %% [markdown]
@@ -341,13 +286,13 @@ if lab.local_only("diagnosing with the signer's secret key"):
 # and the signed type succeeds:
 
 # %%
-image = send("PUT", image_url, data=PNG, headers=grant["headers"])
+image = send("PUT", image_url, data=PNG, headers={"Content-Type": "image/png"})
 assert image.status == 200
 image.status
 
 # %% [markdown]
 # A presigned `POST` does the same with a policy condition, `["starts-with",
-# "$Content-Type", "image/"]` (section 6 builds one).
+# "$Content-Type", "image/"]` (section 5 builds one).
 #
 # Serving uploads from a separate domain adds a second line of defence, and so do two
 # response headers, which reach the browser in different ways. `Content-Disposition:
