@@ -1,7 +1,8 @@
 """How one answer compares with AWS's (PROBE-01): same, differs, not applicable, skipped.
 
 ``same``: the status, the ``Code`` and, when AWS's answer is an error, the exact ``Message``
-are AWS's. ``differs`` names what is not (``status``, ``code``, ``message``). ``not applicable``:
+are AWS's. ``differs`` names what is not: ``status`` and/or ``code``, or else ``message`` (a
+message is only compared when the status and code are AWS's). ``not applicable``:
 the endpoint refused the set-up the case needs. ``skipped``: the probe could not perform the
 case here (a clock it cannot move) or the request failed before any answer (``error``).
 """
@@ -55,6 +56,6 @@ def compare(expected: Expected, observed: Observed) -> Verdict:
         differences.append("status")
     if observed.code != expected.code:
         differences.append("code")
-    if expected.message is not None and observed.message != expected.message:
+    if not differences and expected.message is not None and observed.message != expected.message:
         differences.append("message")
     return Verdict(DIFFERS if differences else SAME, tuple(differences))

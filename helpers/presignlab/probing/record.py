@@ -97,9 +97,15 @@ class RecordComparison:
         widths = [max(len(head[i]), *(len(r[i]) for r in self.rows)) for i in range(3)]
         lines = [f"compared with the recording of {self.recorded} ({self.recorded_kind})"]
         for cells in (head, *self.rows):
-            lines.append("  ".join(c.ljust(w) for c, w in zip(cells[:3], widths, strict=True)) + "  " + cells[3])
+            lines.append(
+                "  ".join(c.ljust(w) for c, w in zip(cells[:3], widths, strict=True))
+                + "  "
+                + cells[3]
+            )
         same, differs = len(self.ids("same")), len(self.ids("differs"))
-        lines.append(f"{same} same, {differs} differs, {len(self.rows) - same - differs} not in both")
+        lines.append(
+            f"{same} same, {differs} differs, {len(self.rows) - same - differs} not in both"
+        )
         return "\n".join(lines)
 
 

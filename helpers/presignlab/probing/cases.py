@@ -167,28 +167,39 @@ def deleted_key(ctx: ProbeContext) -> Observed:
     return ctx.send("PUT", url)
 
 
-def _session(ctx: ProbeContext, seconds: int = 900) -> dict[str, str]:
+@dataclass(frozen=True)
+class _Session:
+    access_key: str
+    secret_key: str
+    token: str
+
+    def presign(self, ctx: ProbeContext, key: str, token: str | None = None) -> str:
+        return ctx.presign(
+            "PUT",
+            key,
+            access_key=self.access_key,
+            secret_key=self.secret_key,
+            session_token=token or self.token,
+        )
+
+
+def _session(ctx: ProbeContext, seconds: int = 900) -> _Session:
     try:
         found = ctx.client("sts").get_session_token(DurationSeconds=seconds)["Credentials"]
     except (BotoCoreError, ClientError) as exc:
         raise NotApplicable(f"needs STS GetSessionToken ({refusal(exc)})") from exc
-    return {
-        "access_key": found["AccessKeyId"],
-        "secret_key": found["SecretAccessKey"],
-        "session_token": found["SessionToken"],
-    }
+    return _Session(found["AccessKeyId"], found["SecretAccessKey"], found["SessionToken"])
 
 
 def session_good(ctx: ProbeContext) -> Observed:
     ctx.bucket()
-    return ctx.send("PUT", ctx.presign("PUT", "probe/session.txt", **_session(ctx)))
+    return ctx.send("PUT", _session(ctx).presign(ctx, "probe/session.txt"))
 
 
 def session_malformed(ctx: ProbeContext) -> Observed:
     ctx.bucket()
-    session = _session(ctx)
-    session["session_token"] = "not-a-session-token"
-    return ctx.send("PUT", ctx.presign("PUT", "probe/bad-token.txt", **session))
+    url = _session(ctx).presign(ctx, "probe/bad-token.txt", token="not-a-session-token")
+    return ctx.send("PUT", url)
 
 
 def session_expired(ctx: ProbeContext) -> Observed:
@@ -198,7 +209,7 @@ def session_expired(ctx: ProbeContext) -> Observed:
     session = _session(ctx, 900)
     clock.advance(seconds=1000)
     try:
-        return ctx.send("PUT", ctx.presign("PUT", "probe/old-token.txt", **session))
+        return ctx.send("PUT", session.presign(ctx, "probe/old-token.txt"))
     finally:
         clock.advance(seconds=-1000)
 
@@ -268,7 +279,11 @@ def _preflight(ctx: ProbeContext, bucket: str, origin: str) -> Observed:
 
 def _cors_bucket(ctx: ProbeContext) -> str:
     bucket = ctx.bucket("cors")
-    rule = {"AllowedOrigins": [ORIGIN], "AllowedMethods": ["PUT"], "AllowedHeaders": ["content-type"]}
+    rule = {
+        "AllowedOrigins": [ORIGIN],
+        "AllowedMethods": ["PUT"],
+        "AllowedHeaders": ["content-type"],
+    }
     try:
         ctx.client("s3").put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": [rule]})
     except (BotoCoreError, ClientError) as exc:
@@ -335,9 +350,7 @@ def acl_on_enforced_bucket(ctx: ProbeContext) -> Observed:
     bucket = ctx.bucket("acl")
     controls = {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
     try:
-        ctx.client("s3").put_bucket_ownership_controls(
-            Bucket=bucket, OwnershipControls=controls
-        )
+        ctx.client("s3").put_bucket_ownership_controls(Bucket=bucket, OwnershipControls=controls)
     except (BotoCoreError, ClientError) as exc:
         raise NotApplicable(f"needs PutBucketOwnershipControls ({refusal(exc)})") from exc
     header = {"x-amz-acl": "public-read"}

@@ -17,7 +17,12 @@ if TYPE_CHECKING:
 
 __all__ = ["html_table", "summary", "text_table"]
 
-_COLOURS = {"same": "#1a7f37", "differs": "#cf222e", "not applicable": "#6e7781", "skipped": "#9a6700"}
+_COLOURS = {
+    "same": "#1a7f37",
+    "differs": "#cf222e",
+    "not applicable": "#6e7781",
+    "skipped": "#9a6700",
+}
 
 
 def summary(report: ProbeReport) -> str:
@@ -47,9 +52,7 @@ def text_table(report: ProbeReport, *, width: int = 38) -> str:
     """Aligned columns; a differing message is printed in full under its row."""
     head = ("case", "AWS answers", "endpoint answered", "verdict")
     rows = [(r.id, r.expected.label, _answered(r), _verdict_text(r)) for r in report.rows]
-    widths = [
-        min(width, max([len(head[i]), *(len(row[i]) for row in rows)])) for i in range(3)
-    ]
+    widths = [min(width, max([len(head[i]), *(len(row[i]) for row in rows)])) for i in range(3)]
 
     def line(cells: tuple[str, ...]) -> str:
         padded = [_clip(c, widths[i]).ljust(widths[i]) for i, c in enumerate(cells[:3])]
@@ -58,7 +61,7 @@ def text_table(report: ProbeReport, *, width: int = 38) -> str:
     out = [
         f"presignlab probe: {report.endpoint_kind} endpoint, region {report.region}",
         line(head),
-        line(tuple("-" * w for w in widths) + ("-" * 7,)),
+        line((*("-" * w for w in widths), "-" * 7)),
     ]
     for row, cells in zip(report.rows, rows, strict=True):
         out.append(line(cells))
@@ -85,7 +88,7 @@ def html_table(report: ProbeReport) -> str:
         observed = row.observed
         answered = escape(_answered(row))
         verdict = escape(_verdict_text(row))
-        if DIFFERS == row.verdict.verdict and "message" in row.verdict.differences:
+        if row.verdict.verdict == DIFFERS and "message" in row.verdict.differences:
             message = escape(observed.message or "") if observed is not None else ""
             answered += f"<br><small>{message}</small>"
         body.append(
@@ -96,9 +99,7 @@ def html_table(report: ProbeReport) -> str:
             + _cell(verdict, None, _COLOURS.get(row.verdict.verdict))
             + "</tr>"
         )
-    caption = escape(
-        f"{report.endpoint_kind} endpoint, region {report.region}: {summary(report)}"
-    )
+    caption = escape(f"{report.endpoint_kind} endpoint, region {report.region}: {summary(report)}")
     return (
         f"<table><caption style='text-align:left'>{caption}</caption><thead><tr>"
         "<th>case</th><th>AWS answers</th><th>endpoint answered</th><th>verdict</th>"

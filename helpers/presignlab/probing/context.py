@@ -158,9 +158,7 @@ class ProbeContext:
         """Send a browser-style ``multipart/form-data`` POST: the fields, then the file."""
         import requests
 
-        answer = requests.post(
-            url, data=fields, files={"file": ("probe.txt", body)}, timeout=30
-        )
+        answer = requests.post(url, data=fields, files={"file": ("probe.txt", body)}, timeout=30)
         return self._observe(as_response(answer))
 
     def add_user(self, suffix: str) -> str:
