@@ -40,7 +40,7 @@ class Row:
         }
 
 
-@dataclass
+@dataclass(repr=False)
 class ProbeReport:
     """Every row, the endpoint's kind and region, when, with which versions, and the clean-up."""
 
@@ -103,6 +103,12 @@ class ProbeReport:
 
     def __str__(self) -> str:
         return self.to_text()
+
+    def __repr__(self) -> str:
+        # short and free of the date, port and versions, so a notebook's plain output is stable
+        from .render import summary
+
+        return f"<ProbeReport: {self.endpoint_kind} endpoint, {summary(self)}>"
 
     def _repr_html_(self) -> str:
         from .render import html_table

@@ -14,7 +14,7 @@ import re
 import secrets
 import sys
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from importlib.metadata import PackageNotFoundError, version
 
 import requests
@@ -32,11 +32,15 @@ from .target import ProbeError, Target
 __all__ = ["COST_NOTE", "probe", "run_cases"]
 
 COST_NOTE = (
-    "This runs about 35 requests against real Amazon S3 in your account: it creates three "
-    "buckets named presignlab-probe-*, a few small objects and one IAM user with an access key, "
-    "and deletes them all at the end (a few cents at most; requests, not storage)."
+    "This sends about a hundred requests to real Amazon S3, IAM and STS in your account: it "
+    "creates three buckets named presignlab-probe-*, a few small objects and one IAM user with "
+    "an access key, and deletes them all at the end (you pay for the requests; nothing stays "
+    "stored)."
 )
 
+#: How far ``server_clock`` may be from real time: boto3 signs the set-up calls by real time,
+#: and an endpoint refuses a request more than 15 minutes off (AUTH-H-03).
+_MAX_SKEW = timedelta(minutes=5)
 _RUN_ID = re.compile(r"[a-z0-9]{1,12}")
 _CLOCK_REASON = "needs an endpoint clock the probe can move (only the kit's local S3 has one)"
 
@@ -159,6 +163,12 @@ def probe(
         session_token=session_token,
         server_clock=server_clock,
     )
+    if server_clock is not None and abs(server_clock.now() - datetime.now(UTC)) > _MAX_SKEW:
+        raise ProbeError(
+            "server_clock is more than 5 minutes from real time: boto3 signs the probe's "
+            "set-up (CreateBucket, IAM, STS) by real time, so the endpoint would refuse it. "
+            "Resume the clock first (clock.resume())."
+        )
     if target.kind == "aws" and not yes:
         raise ProbeError(f"{COST_NOTE} Pass yes=True (or --yes) to go ahead.")
     cases: Iterable[Case] = CASES

@@ -161,7 +161,7 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> list[object]:
 
 def test_real_aws_needs_yes_before_any_request(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = _no_network(monkeypatch)
-    with pytest.raises(ProbeError, match=r"cents") as caught:
+    with pytest.raises(ProbeError, match="you pay for the requests") as caught:
         probe("https://s3.eu-west-1.amazonaws.com", region="eu-west-1", **MOTO_KEYS)
     assert "yes=True" in str(caught.value) and calls == []
 
@@ -194,3 +194,20 @@ def test_an_endpoint_that_does_not_answer_skips_cases_without_crashing() -> None
     report = probe(f"http://127.0.0.1:{port}", progress=False, only=["put-good"], **MOTO_KEYS)
     row = report.row("put-good")
     assert row.verdict.verdict == SKIPPED and "set-up failed" in (row.verdict.reason or "")
+
+
+def test_a_server_clock_far_from_real_time_is_refused_before_any_request(local_s3) -> None:
+    local_s3.clock.set("2026-03-01T12:00:00Z")
+    try:
+        with pytest.raises(ProbeError, match="real time"):
+            probe_local(local_s3)
+    finally:
+        local_s3.clock.resume()
+    assert _probe_buckets(local_s3.client()) == []
+
+
+def test_the_report_repr_is_short_and_stable(local_s3) -> None:
+    report = probe_local(local_s3, only=["put-good"])
+    assert repr(report) == (
+        "<ProbeReport: local endpoint, 1 same, 0 differs, 0 not applicable, 0 skipped>"
+    )
