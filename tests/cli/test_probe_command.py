@@ -186,3 +186,11 @@ def test_the_console_script_runs_probe_in_a_subprocess(local_s3) -> None:
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["cases"][0]["verdict"] == "same"
     assert local_s3.secret_access_key not in done.stdout + done.stderr
+
+
+def test_keep_lists_what_was_left(local_s3, capsys, monkeypatch) -> None:
+    status, out, _ = run(capsys, monkeypatch, local_s3, "--only", "put-good", "--keep")
+    kept = [line for line in out.splitlines() if line.startswith("kept (--keep): ")]
+    assert status == 0 and len(kept) == 1 and "presignlab-probe-" in kept[0]
+    assert "clean-up:" not in out
+    assert len(local_s3.client().list_buckets()["Buckets"]) == 1

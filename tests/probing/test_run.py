@@ -211,3 +211,9 @@ def test_the_report_repr_is_short_and_stable(local_s3) -> None:
     assert repr(report) == (
         "<ProbeReport: local endpoint, 1 same, 0 differs, 0 not applicable, 0 skipped>"
     )
+
+
+def test_progress_counts_on_standard_error(local_s3, capsys) -> None:
+    probe_local(local_s3, only=["put-good", "url-expired"], progress=True)
+    err = capsys.readouterr().err
+    assert "probe [ 2/2] url-expired" in err and err.endswith("\n")

@@ -16,19 +16,20 @@ MOTO_KEYS = {"access_key_id": EXAMPLE_ACCESS_KEY_ID, "secret_access_key": EXAMPL
 
 def probe_local(server: LocalS3, **options: Any) -> ProbeReport:
     """The probe against the strict local S3, with its clock (the clock cases run)."""
+    options.setdefault("progress", False)
     return probe(
         server.endpoint_url,
         access_key_id=server.access_key_id,
         secret_access_key=server.secret_access_key,
         server_clock=server.clock,
-        progress=False,
         **options,
     )
 
 
 def probe_moto(endpoint: str, **options: Any) -> ProbeReport:
     """The probe against a raw moto server (no clock: the clock cases are skipped)."""
-    return probe(endpoint, progress=False, **MOTO_KEYS, **options)
+    options.setdefault("progress", False)
+    return probe(endpoint, **MOTO_KEYS, **options)
 
 
 def bucket_names(client: Any) -> list[str]:
