@@ -256,3 +256,12 @@ def test_bad_side_evidence_is_invalid_input_not_a_crash(kwargs: dict[str, object
     assert result.verdict == "invalid-input" and "could not be diagnosed" not in (
         result.error or ""
     )
+
+
+def test_a_blocked_request_recorded_by_playwright_counts_as_status_0() -> None:
+    """DevTools writes status 0 for a request the browser blocked, playwright's recorder -1."""
+    document = har(entry("PUT", URL, {"Origin": PAGE, "Content-Type": "image/jpeg"}, -1))
+    (exchange,) = parse_har(document)
+    assert exchange.status == 0
+    (case,) = failed_s3_cases([exchange])
+    assert case.first.method == "PUT"
