@@ -63,8 +63,12 @@ def browser_unavailable() -> str | None:
 
 
 @contextmanager
-def launch_chromium() -> Iterator[Any]:
-    """A headless Chromium browser context with a fresh profile (playwright's BrowserContext)."""
+def launch_chromium(*, har_path: str | os.PathLike[str] | None = None) -> Iterator[Any]:
+    """A headless Chromium browser context with a fresh profile (playwright's BrowserContext).
+
+    With ``har_path``, every request of the context is recorded there as a HAR file (bodies
+    embedded), as DevTools' "Save all as HAR" would; the file is written when the block ends.
+    """
     reason = browser_unavailable()
     if reason is not None:
         raise RuntimeError(f"Cannot start a browser: {reason}")
@@ -80,6 +84,7 @@ def launch_chromium() -> Iterator[Any]:
             headless=True,
             args=list(CHROMIUM_ARGS),
             viewport={"width": VIEWPORT_WIDTH, "height": VIEWPORT_HEIGHT},
+            **({"record_har_path": har_path, "record_har_content": "embed"} if har_path else {}),
         )
         try:
             yield context

@@ -30,7 +30,7 @@ from __future__ import annotations
 import json
 import secrets
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import TracebackType
 from typing import Any, Self
@@ -45,6 +45,7 @@ from ..lab.resources import delete_bucket, delete_user
 from ..locals3.server import LocalS3
 from ..locals3.wire.http_server import make_http_server
 from .api_gateway import PRESIGN_PATH, GatewayApp
+from .object_keys import uuid4_hex
 from .signing_function import api_gateway_event, make_hardened_handler
 
 __all__ = [
@@ -126,6 +127,7 @@ class Stack:
     ``port`` is the S3 endpoint's port when the stack starts its own local S3 (None: a free
     one); ``api_port`` the signing API's and page's (None: a free one). ``s3`` reuses a running
     :class:`LocalS3`; by default the one running in this process, if any, is reused.
+    ``id_factory`` makes the random part of each object key (a notebook passes a fixed one).
     """
 
     def __init__(
@@ -136,8 +138,10 @@ class Stack:
         api_port: int | None = None,
         s3: LocalS3 | None = None,
         prefix: str = UPLOAD_PREFIX,
+        id_factory: Callable[[], str] = uuid4_hex,
     ) -> None:
         self.host = host
+        self.id_factory = id_factory
         self.port = port
         self.api_port = api_port or 0
         self.prefix = prefix
@@ -257,7 +261,11 @@ class Stack:
             aws_secret_access_key=self.signer.secret_access_key,
         )
         handler = make_hardened_handler(
-            signing_client, self.bucket, prefix=self.prefix, allowed_origins=[self.origin]
+            signing_client,
+            self.bucket,
+            prefix=self.prefix,
+            allowed_origins=[self.origin],
+            id_factory=self.id_factory,
         )
         self.cors_rules = cors_rules(self.origin, _browser_headers(handler))
         s3.put_bucket_cors(Bucket=self.bucket, CORSConfiguration={"CORSRules": self.cors_rules})
