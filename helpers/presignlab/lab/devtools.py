@@ -164,11 +164,12 @@ class _Network:
         entries = []
         for request_id in self.order:
             sent = self.sent[request_id]
-            if sent.get("type") != "Preflight":
+            answered = self.answers.get(request_id, {})
+            if "Preflight" not in (sent.get("type"), answered.get("type")):
                 continue
             request = sent["request"]
             headers = self.raw_headers.get(request_id) or request.get("headers") or {}
-            answer = self.answers.get(request_id, {}).get("response", {})
+            answer = answered.get("response", {})
             entries.append(
                 {
                     "startedDateTime": _wall_time(sent.get("wallTime")),
@@ -239,19 +240,6 @@ def _capture(page: Any, console: list[str], requests: list[CapturedRequest]) -> 
     page.on("requestfailed", finished)
 
 
-def _rewrite_grant(page: Any, rewrite: Callable[[str], str]) -> None:
-    """Let the signing API's answers carry ``rewrite(signed_url)`` instead of its URL."""
-
-    def handle(route: Any) -> None:
-        answer = route.fetch()
-        grant = answer.json()
-        if isinstance(grant, dict) and "signed_url" in grant:
-            grant["signed_url"] = rewrite(grant["signed_url"])
-        route.fulfill(response=answer, body=json.dumps(grant))
-
-    page.route(re.compile(r"/presign\?"), handle)
-
-
 def record_upload(
     page_url: str,
     file_name: str,
@@ -259,15 +247,13 @@ def record_upload(
     content_type: str,
     *,
     send_type: str | None = None,
-    rewrite_url: Callable[[str], str] | None = None,
     timeout_ms: float = 15000,
 ) -> Recording:
     """Upload ``data`` through the upload page at ``page_url`` and record what DevTools shows.
 
-    ``send_type`` fills the page's "send another Content-Type" field; ``rewrite_url`` changes
-    the URL the signing API hands the page (standing in for a signing API that presigns
-    another endpoint). Waits until the page shows its result and, after a failure, the
-    server's diagnosis.
+    ``send_type`` fills the page's "send another Content-Type" field. Waits until the page
+    shows its result and, after a failure, the server's diagnosis. No request is intercepted
+    (playwright would then answer CORS preflights itself), so every answer is the server's.
     """
 
     def run() -> Recording:
@@ -279,8 +265,6 @@ def record_upload(
                 page = context.new_page()
                 network = _Network(context.new_cdp_session(page))
                 _capture(page, console, requests)
-                if rewrite_url is not None:
-                    _rewrite_grant(page, rewrite_url)
                 page.goto(page_url)
                 page.set_input_files(
                     "#file", files=[{"name": file_name, "mimeType": content_type, "buffer": data}]

@@ -127,7 +127,9 @@ class Stack:
     ``port`` is the S3 endpoint's port when the stack starts its own local S3 (None: a free
     one); ``api_port`` the signing API's and page's (None: a free one). ``s3`` reuses a running
     :class:`LocalS3`; by default the one running in this process, if any, is reused.
-    ``id_factory`` makes the random part of each object key (a notebook passes a fixed one).
+    ``id_factory`` makes the random part of each object key (a notebook passes a fixed one);
+    ``presign_endpoint`` makes the signing function presign for another endpoint than the local
+    S3 (a misconfigured signer; the page's Content Security Policy then admits it too).
     """
 
     def __init__(
@@ -139,9 +141,11 @@ class Stack:
         s3: LocalS3 | None = None,
         prefix: str = UPLOAD_PREFIX,
         id_factory: Callable[[], str] = uuid4_hex,
+        presign_endpoint: str | None = None,
     ) -> None:
         self.host = host
         self.id_factory = id_factory
+        self.presign_endpoint = presign_endpoint
         self.port = port
         self.api_port = api_port or 0
         self.prefix = prefix
@@ -257,6 +261,7 @@ class Stack:
         self.signer = Signer(user, key["AccessKeyId"], key["SecretAccessKey"], created["Arn"])
         signing_client = server.client(
             "s3",
+            endpoint_url=self.presign_endpoint or server.endpoint_url,
             aws_access_key_id=self.signer.access_key_id,
             aws_secret_access_key=self.signer.secret_access_key,
         )
@@ -272,7 +277,10 @@ class Stack:
         assert self._http is not None
         self._http.app = GatewayApp(
             handler,
-            connect_to=[server.endpoint_url],
+            connect_to=[
+                server.endpoint_url,
+                *([self.presign_endpoint] if self.presign_endpoint else []),
+            ],
             now=server.clock.now,
             secret_for=self._signer_secret,
             cors_rules=self._bucket_cors,
