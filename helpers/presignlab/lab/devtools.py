@@ -143,10 +143,12 @@ class _Network:
         self.sent: dict[str, dict[str, Any]] = {}
         self.raw_headers: dict[str, dict[str, str]] = {}
         self.answers: dict[str, dict[str, Any]] = {}
+        self.failures: dict[str, dict[str, Any]] = {}
         self.order: list[str] = []
         cdp.on("Network.requestWillBeSent", self._sent)
         cdp.on("Network.requestWillBeSentExtraInfo", self._extra)
         cdp.on("Network.responseReceived", self._answer)
+        cdp.on("Network.loadingFailed", self._failed)
         cdp.send("Network.enable")
 
     def _sent(self, event: dict[str, Any]) -> None:
@@ -159,13 +161,17 @@ class _Network:
     def _answer(self, event: dict[str, Any]) -> None:
         self.answers[event["requestId"]] = event
 
+    def _failed(self, event: dict[str, Any]) -> None:
+        self.failures[event["requestId"]] = event
+
     def preflights(self) -> list[dict[str, Any]]:
         """HAR entries for the CORS preflights (DevTools lists them; playwright does not)."""
         entries = []
         for request_id in self.order:
             sent = self.sent[request_id]
             answered = self.answers.get(request_id, {})
-            if "Preflight" not in (sent.get("type"), answered.get("type")):
+            failed = self.failures.get(request_id, {})
+            if "Preflight" not in (sent.get("type"), answered.get("type"), failed.get("type")):
                 continue
             request = sent["request"]
             headers = self.raw_headers.get(request_id) or request.get("headers") or {}
@@ -199,6 +205,7 @@ class _Network:
                     "cache": {},
                     "timings": {"send": 0, "wait": 0, "receive": 0},
                     "time": 0,
+                    **({"_error": failed["errorText"]} if failed.get("errorText") else {}),
                 }
             )
         return entries

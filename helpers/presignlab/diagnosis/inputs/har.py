@@ -42,6 +42,7 @@ class HarExchange:
     response_headers: dict[str, str]
     response_body: str | None
     started: datetime | None = None
+    error: str | None = None  # the browser's network error (Chromium's ``_error``), if any
 
     def header(self, name: str) -> str | None:
         """A request header's value (any case), or None."""
@@ -118,6 +119,7 @@ def _exchange(index: int, entry: Any) -> HarExchange | None:
         size if isinstance(size, int) and size >= 0 else None, status,
         {n.lower(): v for n, v in _pairs(response.get("headers"))}, _body(response.get("content")),
         _started(entry.get("startedDateTime")),
+        entry["_error"][:200] if isinstance(entry.get("_error"), str) else None,
     )  # fmt: skip
 
 
