@@ -218,9 +218,14 @@ def _wall_time(seconds: object) -> str:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _with_preflights(har: dict[str, Any], preflights: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """``har`` with each preflight placed before the first request to the same URL."""
+def _as_devtools(har: dict[str, Any], preflights: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """``har`` as DevTools writes it: each preflight placed before the first request to the
+    same URL, and a blocked request's status 0 (playwright's recorder writes -1)."""
     entries = list(har.get("log", {}).get("entries", []))
+    for item in entries:
+        response = item.get("response")
+        if isinstance(response, dict) and isinstance(response.get("status"), int):
+            response["status"] = max(response["status"], 0)
     for preflight in preflights:
         url = preflight["request"]["url"]
         at = next(
@@ -293,7 +298,7 @@ def record_upload(
                 preflights = network.preflights()
             har = json.loads(har_path.read_text(encoding="utf-8"))
         return Recording(
-            har=_with_preflights(har, preflights),
+            har=_as_devtools(har, preflights),
             console=tuple(console),
             requests=tuple(requests),
             result=result,
