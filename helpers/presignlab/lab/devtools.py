@@ -214,7 +214,10 @@ class _Network:
 def _wall_time(seconds: object) -> str:
     from datetime import UTC, datetime
 
-    moment = datetime.fromtimestamp(float(seconds), UTC) if seconds else datetime.now(UTC)
+    if isinstance(seconds, int | float) and seconds > 0:
+        moment = datetime.fromtimestamp(seconds, UTC)
+    else:
+        moment = datetime.now(UTC)
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
