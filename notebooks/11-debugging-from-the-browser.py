@@ -47,6 +47,7 @@
 # %%
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -413,11 +414,13 @@ print(found.findings[0].message)
 print("fix:", found.findings[0].fix)
 
 # %% [markdown]
-# Stopping the stack deletes its bucket and signer; the stand-in stops too:
+# Stopping the stack deletes its bucket and signer; the stand-in stops too, and the HAR files
+# written here are removed:
 
 # %%
 lines = stack.stop()
 stand_in.stop()
+shutil.rmtree(HAR_FILE.parent)
 len(lines)
 
 # %% [markdown]
