@@ -126,9 +126,9 @@ print(record.result)
 assert "HTTP 403 SignatureDoesNotMatch" in record.result
 
 # %% [markdown]
-# The page could read S3's answer here (the bucket's CORS rule adds its headers to error
-# answers too), so it shows the status and `Code`, and its server-side diagnosis names the
-# cause. Most pages show much less. The rest of this section's evidence comes from the
+# The page could read S3's answer here because the local S3 adds the matching CORS rule's
+# headers to error answers too (CORS-09: the kit's choice, as no recording shows what AWS
+# does), so it shows the status and `Code`, and its server-side diagnosis names the cause. Most pages show much less. The rest of this section's evidence comes from the
 # browser, not the page.
 #
 # ## Copy as cURL
@@ -165,8 +165,9 @@ assert status == 1 and "[signed-header-value-mismatch]" in out
 #
 # *Save all as HAR* (the download icon of the Network panel) writes every request of the
 # session with its answer, S3's error body included. The recording is playwright's HAR
-# recorder, plus the CORS preflights, which DevTools lists (type `preflight`) and playwright
-# leaves out; they come from the browser's own network events. The session, entry by entry:
+# recorder, plus the CORS preflights, which DevTools lists as rows of type `preflight` and
+# playwright leaves out; they come from the browser's own network events. The session, entry
+# by entry:
 
 # %%
 HAR_FILE = Path(tempfile.mkdtemp(prefix="presignlab-11-")) / "failed-upload.har"
@@ -210,9 +211,9 @@ print(script[start : script.index("  };", start) + 4] + "\n  ...\n  xhr.send(fil
 # Three choices in these lines matter:
 #
 # - **XHR for progress.** `xhr.upload.onprogress` reports the bytes sent, which drives the
-#   progress bar. `fetch()` has no upload progress; streaming a body to report it needs
-#   `duplex: "half"`, which sends it chunked, and S3 refuses a chunked `PUT` (501
-#   `NotImplemented`, finding `transfer-encoding-unsupported`).
+#   progress bar. `fetch()` has no upload progress; streaming a body to measure it yourself
+#   (`duplex: "half"`) sends it without a `Content-Length`, which S3 refuses for a `PUT` (411
+#   `MissingContentLength`, or 501 `NotImplemented` when chunked: BODY-01, BODY-05).
 # - **The file as the body.** `xhr.send(file)` (or `fetch(url, {method: "PUT", body: file})`)
 #   sends the file's bytes and nothing else.
 # - **The headers the signing API listed**, with exactly its values, and nothing else.
@@ -355,9 +356,10 @@ for config in (Config(signature_version="s3v4"),
     print(urlsplit(url).netloc)
 
 # %% [markdown]
-# `curl` follows the redirect (with `-L`) and the upload works. A browser does not: a
-# preflight must be answered 2xx, and a redirect of a preflight is a network error (Fetch
-# Standard; CORS-10). The strict local S3 serves every bucket at every host and never
+# Outside a browser the 307 is at least visible (following it does not rescue a presigned
+# URL: its signature covers the global host, AUTH-Q-10). A browser does not even show it: a preflight
+# must be answered 2xx, and a redirect of a preflight is a network error (Fetch Standard;
+# CORS-10). The strict local S3 serves every bucket at every host and never
 # redirects, so this section uses a **synthetic stand-in** for the global endpoint: a small
 # local server (`GlobalEndpointStandIn`, not Amazon S3) that answers every request as S3's
 # global endpoint does, with 307, a `Location` on the regional endpoint and S3's error body.
