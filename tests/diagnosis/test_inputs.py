@@ -256,3 +256,34 @@ def test_bad_side_evidence_is_invalid_input_not_a_crash(kwargs: dict[str, object
     assert result.verdict == "invalid-input" and "could not be diagnosed" not in (
         result.error or ""
     )
+
+
+def test_a_blocked_request_recorded_by_playwright_counts_as_status_0() -> None:
+    """DevTools writes status 0 for a request the browser blocked, playwright's recorder -1."""
+    document = har(entry("PUT", URL, {"Origin": PAGE, "Content-Type": "image/jpeg"}, -1))
+    (exchange,) = parse_har(document)
+    assert exchange.status == 0
+    (case,) = failed_s3_cases([exchange])
+    assert case.first.method == "PUT"
+
+
+@pytest.mark.parametrize(
+    ("error", "code"),
+    [("net::ERR_INVALID_REDIRECT", "wrong-endpoint"), ("net::ERR_FAILED", "cors-preflight-denied")],
+)
+def test_a_preflight_the_browser_recorded_without_an_answer(
+    tmp_path, capsys, error: str, code: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Chromium records a redirected preflight as status 0 with net::ERR_INVALID_REDIRECT."""
+    asked = {"Origin": PAGE, "Access-Control-Request-Method": "PUT"}
+    document = har(
+        entry("OPTIONS", URL, asked, 0, error=error),
+        entry("PUT", URL, {"Origin": PAGE, "Content-Type": "image/jpeg"}, 0, error="net::ERR_FAILED"),
+    )  # fmt: skip
+    assert parse_har(document)[0].error == error
+    path = tmp_path / "session.har"
+    path.write_text(document)
+    assert main(["diagnose", "--har", str(path), "--now", "2026-03-01T12:01:00Z", "--json"]) == 1
+    (case,) = json.loads(capsys.readouterr().out)["cases"]
+    assert case["method"] == "OPTIONS" and case["diagnosis"]["findings"][0]["code"] == code
+    assert error in case["diagnosis"]["findings"][0]["message"]

@@ -134,3 +134,25 @@ def test_cli_cors_file(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def
     data = json.loads(capsys.readouterr().out)
     assert status == 1 and data["findings"][0]["code"] == "cors-preflight-denied"
     assert data["findings"][0]["evidence"]["origin"] == "http://localhost:3000"
+
+
+@pytest.mark.parametrize("status", [307, 301])
+def test_a_preflight_answered_with_a_redirect_is_the_wrong_endpoint(status: int) -> None:
+    """A browser never follows a preflight's redirect (CORS-10); S3 redirects only a request for
+    a bucket another endpoint serves (ADDR-10). DevTools shows no body for a preflight."""
+    regional = "https://examplebucket.s3.eu-west-2.amazonaws.com/photo.jpg?X-Amz-Date=x"
+    result = diagnose(
+        URL,
+        "OPTIONS",
+        _preflight(headers="content-type"),
+        status=status,
+        response_headers={"Location": regional},
+    )
+    assert result.codes == ["wrong-endpoint"]
+    assert f"HTTP {status}, a redirect to https://examplebucket.s3.eu-west-2" in (
+        result.findings[0].message
+    )
+    assert result.findings[0].evidence["endpoint"] == "examplebucket.s3.eu-west-2.amazonaws.com"
+    assert "X-Amz-Date" not in result.findings[0].message
+    unexplained = diagnose(URL, "OPTIONS", _preflight(), status=status)
+    assert unexplained.codes == ["wrong-endpoint"]

@@ -161,6 +161,16 @@ def test_keys_with_a_space_and_a_plus_are_percent_encoded_in_the_path() -> None:
         assert urlsplit(js_sdk_fixture(case_id).url).path.endswith("/uploads/my%20photo%2B1.png")
 
 
+def test_a_case_moves_to_another_endpoint_with_its_path_and_query_intact() -> None:
+    case = js_sdk_fixture("v3-put-odd-key")
+    moved = case.url_on("http://127.0.0.1:41234")
+    assert case.signed_host == SIGNED_HOST
+    assert moved.startswith("http://127.0.0.1:41234/")
+    assert moved.split("/", 3)[3] == case.url.split("/", 3)[3]  # "%20" and "%2B" untouched
+    with pytest.raises(ValueError, match="not an endpoint URL"):
+        case.url_on("127.0.0.1:41234")
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

@@ -191,3 +191,24 @@ def test_presigned_post_201_gives_an_absolute_location(local_s3: LocalS3) -> Non
     )
     assert answer.status_code == 201
     assert answer.headers["Location"] == f"{local_s3.endpoint_url}/{BUCKET}/form/b.txt"
+
+
+def test_a_form_typed_put_body_is_stored_as_sent(local_s3: LocalS3) -> None:
+    """BODY-08: a FormData body sent to a presigned PUT is stored whole, envelope included."""
+    client = local_s3.client()
+    client.create_bucket(Bucket="forms")
+    url = client.generate_presigned_url("put_object", Params={"Bucket": "forms", "Key": "a.jpg"})
+    envelope = (
+        b"------WebKitFormBoundaryX\r\n"
+        b'Content-Disposition: form-data; name="file"; filename="a.jpg"\r\n'
+        b"Content-Type: image/jpeg\r\n\r\n\xff\xd8\xff\r\n------WebKitFormBoundaryX--\r\n"
+    )
+    form_type = "multipart/form-data; boundary=----WebKitFormBoundaryX"
+    for body, content_type in [
+        (envelope, form_type),
+        (b"a=1&b=2", "application/x-www-form-urlencoded"),
+    ]:
+        answer = requests.put(url, data=body, headers={"Content-Type": content_type}, timeout=10)
+        assert answer.status_code == 200, answer.text
+        stored = client.get_object(Bucket="forms", Key="a.jpg")
+        assert (stored["ContentType"], stored["Body"].read()) == (content_type, body)

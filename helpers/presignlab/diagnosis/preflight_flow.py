@@ -51,6 +51,8 @@ def diagnose_preflight(
         found.insert(0, finding("cors-preflight-denied", "The preflight has no Origin header: S3 answers 400 BadRequest (browsers always send one; a hand-made test must add it).", strength=SUSPECTED, subject="origin"))  # fmt: skip
     if evidence.body is not None and body is None:
         found += check_error_body(evidence.body, None, request)[0]
+    if evidence.status in (301, 302, 307, 308) and evidence.body is None:
+        found.append(_redirected(evidence))
     if evidence.status is not None and evidence.status >= 400 and not found:
         found.append(finding("cors-preflight-denied", f"S3 answered the preflight with HTTP {evidence.status}.", strength=REPORTED))  # fmt: skip
     notes.append(
@@ -61,6 +63,23 @@ def diagnose_preflight(
         verdict="problems" if ranked else "ok", findings=ranked, url=url, method="OPTIONS",
         error_body=evidence.body, notes=tuple(notes),
     )  # fmt: skip
+
+
+def _redirected(evidence: Evidence) -> Finding:
+    """``wrong-endpoint`` for a preflight answered with a redirect (CORS-10): a browser never
+    follows it, and S3 redirects only to another endpoint (ADDR-10)."""
+    location = {k.lower(): v for k, v in (evidence.response_headers or {}).items()}.get("location")
+    where = f" to {location.split('?')[0]}" if location else ""
+    return finding(
+        "wrong-endpoint",
+        f"S3 answered the preflight with HTTP {evidence.status}, a redirect{where}: a browser "
+        "never follows a redirect of a preflight, so the upload fails as a CORS error. S3 "
+        "redirects a request sent to an endpoint that does not serve the bucket (the global "
+        "endpoint, for a bucket in another region).",
+        strength=REPORTED,
+        subject=location or "endpoint",
+        evidence={"endpoint": location.split("/")[2]} if location and "//" in location else {},
+    )
 
 
 def browser_preflight_findings(request: SentRequest, evidence: Evidence) -> list[Finding]:

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 __all__ = [
@@ -63,8 +64,12 @@ def browser_unavailable() -> str | None:
 
 
 @contextmanager
-def launch_chromium() -> Iterator[Any]:
-    """A headless Chromium browser context with a fresh profile (playwright's BrowserContext)."""
+def launch_chromium(*, har_path: str | Path | None = None) -> Iterator[Any]:
+    """A headless Chromium browser context with a fresh profile (playwright's BrowserContext).
+
+    With ``har_path``, every request of the context is recorded there as a HAR file (bodies
+    embedded), as DevTools' "Save all as HAR" would; the file is written when the block ends.
+    """
     reason = browser_unavailable()
     if reason is not None:
         raise RuntimeError(f"Cannot start a browser: {reason}")
@@ -80,6 +85,8 @@ def launch_chromium() -> Iterator[Any]:
             headless=True,
             args=list(CHROMIUM_ARGS),
             viewport={"width": VIEWPORT_WIDTH, "height": VIEWPORT_HEIGHT},
+            record_har_path=har_path,
+            record_har_content="embed" if har_path else None,
         )
         try:
             yield context

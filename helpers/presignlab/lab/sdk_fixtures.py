@@ -14,8 +14,8 @@ Example::
     case.headers             # the headers the SDK signed: send them with these values
     case.unsigned_headers    # the rest of the SDK's own request (S3 does not check them)
 
-Every URL is signed for ``Host: 127.0.0.1:4566``; to send one to a local S3 on another port,
-connect to that port and send this Host header.
+Every URL is signed for ``Host: 127.0.0.1:4566`` (:attr:`SdkPresignedUrl.signed_host`); to send
+one to a local S3 on another port, connect to ``case.url_on(endpoint)`` and send that Host header.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from ..errors import FixtureError
 
@@ -69,6 +70,23 @@ class SdkPresignedUrl:
 
     def __str__(self) -> str:
         return f"{self.id}: {self.sdk} {self.version}, {self.method} {self.url}"
+
+    @property
+    def signed_host(self) -> str:
+        """The Host the URL was signed for (``127.0.0.1:4566``): send it as the Host header."""
+        return urlsplit(self.url).netloc
+
+    def url_on(self, endpoint_url: str) -> str:
+        """The URL with its scheme and host:port replaced by ``endpoint_url``'s, path and query
+        byte for byte (the signature still names :attr:`signed_host`)."""
+        endpoint = urlsplit(endpoint_url)
+        if not endpoint.scheme or not endpoint.netloc:
+            raise ValueError(
+                f"{endpoint_url!r} is not an endpoint URL such as http://127.0.0.1:4566"
+            )
+        return urlunsplit(
+            urlsplit(self.url)._replace(scheme=endpoint.scheme, netloc=endpoint.netloc)
+        )
 
 
 def _field(case: Mapping[str, Any], name: str, kind: type, where: str) -> Any:

@@ -60,6 +60,7 @@ from .authorizer import (
     TokenAuthorizer,
     new_token,
 )
+from .object_keys import uuid4_hex
 from .signing_function import api_gateway_event, make_hardened_handler
 
 __all__ = [
@@ -143,6 +144,9 @@ class Stack:
     :class:`LocalS3`; by default the one running in this process, if any, is reused. ``rate`` and
     ``burst`` are the signing API's per-caller limit; ``throttle_clock`` gives the seconds it
     counts by (default :func:`time.monotonic`; a notebook passes its lab clock).
+    ``id_factory`` makes the random part of each object key (a notebook passes a fixed one);
+    ``presign_endpoint`` makes the signing function presign for another endpoint than the local
+    S3 (a misconfigured signer; the page's Content Security Policy then admits it too).
     """
 
     def __init__(
@@ -156,10 +160,14 @@ class Stack:
         rate: float = DEFAULT_RATE,
         burst: int = DEFAULT_BURST,
         throttle_clock: Callable[[], float] | None = None,
+        id_factory: Callable[[], str] = uuid4_hex,
+        presign_endpoint: str | None = None,
     ) -> None:
         self.host = host
         self.token: CallerToken = new_token("upload-page")
         self.limiter = RateLimiter(rate, burst, now=throttle_clock)
+        self.id_factory = id_factory
+        self.presign_endpoint = presign_endpoint
         self.port = port
         self.api_port = api_port or 0
         self.prefix = prefix
@@ -280,18 +288,26 @@ class Stack:
         self.signer = Signer(user, key["AccessKeyId"], key["SecretAccessKey"], created["Arn"])
         signing_client = server.client(
             "s3",
+            endpoint_url=self.presign_endpoint or server.endpoint_url,
             aws_access_key_id=self.signer.access_key_id,
             aws_secret_access_key=self.signer.secret_access_key,
         )
         handler = make_hardened_handler(
-            signing_client, self.bucket, prefix=self.prefix, allowed_origins=[self.origin]
+            signing_client,
+            self.bucket,
+            prefix=self.prefix,
+            allowed_origins=[self.origin],
+            id_factory=self.id_factory,
         )
         self.cors_rules = cors_rules(self.origin, _browser_headers(handler))
         s3.put_bucket_cors(Bucket=self.bucket, CORSConfiguration={"CORSRules": self.cors_rules})
         assert self._http is not None
         self._http.app = GatewayApp(
             handler,
-            connect_to=[server.endpoint_url],
+            connect_to=[
+                server.endpoint_url,
+                *([self.presign_endpoint] if self.presign_endpoint else []),
+            ],
             now=server.clock.now,
             secret_for=self._signer_secret,
             cors_rules=self._bucket_cors,

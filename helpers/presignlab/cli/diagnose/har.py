@@ -9,10 +9,12 @@ session token nor a signature is shown.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from ...diagnosis.engine import diagnose
 from ...diagnosis.error_body import parse_error_body
+from ...diagnosis.findings import finding, rank
 from ...diagnosis.inputs.cors_config import CorsRule
 from ...diagnosis.inputs.har import HarCase, HarExchange, failed_s3_cases, parse_har
 from ...diagnosis.result import Diagnosis
@@ -49,9 +51,36 @@ def _one(
         cors=list(cors) if cors is not None else None, status=first.status,
         response_headers=first.response_headers,
     )  # fmt: skip
+    if first.status == 0 and first.method == "OPTIONS":
+        result = _unanswered_preflight(first, result)
     if first.status == 0 and first.method != "OPTIONS":
         note = "The browser did not let the page read S3's answer (status 0): usually a CORS refusal of the answer."
     return first, result, note
+
+
+def _unanswered_preflight(exchange: HarExchange, result: Diagnosis) -> Diagnosis:
+    """A preflight the browser recorded without an answer (status 0): what its error says.
+
+    Chromium records a preflight answered with a redirect as ``net::ERR_INVALID_REDIRECT``
+    and keeps neither the status nor the body (CORS-10); S3 redirects only requests sent to
+    an endpoint that does not serve the bucket (ADDR-10).
+    """
+    error = exchange.error or "no error recorded"
+    if "INVALID_REDIRECT" in error:
+        found = finding(
+            "wrong-endpoint",
+            f"The browser refused a redirect of the preflight ({error}): a browser never follows "
+            "one. S3 redirects a request sent to an endpoint that does not serve the bucket (the "
+            "global endpoint, for a bucket in another region); send the same OPTIONS with curl "
+            "to see S3's answer and the endpoint it names.",
+        )
+    else:
+        found = finding(
+            "cors-preflight-denied",
+            f"The browser got no usable answer to the preflight ({error}).",
+        )
+    findings = (*result.findings, found)
+    return replace(result, verdict="problems", findings=tuple(rank(list(findings))))
 
 
 def diagnose_har(

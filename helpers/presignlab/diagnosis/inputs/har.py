@@ -4,7 +4,8 @@ HAR 1.2 (W3C draft "HTTP Archive (HAR) format"): ``log.entries[]``, each with ``
 (``method``, ``url``, ``headers[]``, ``bodySize``) and ``response`` (``status``,
 ``headers[]``, ``content.text``, possibly base64). A request counts as S3's when its URL is
 presigned or on an S3 host, or S3 answered it (``x-amz-request-id``); it failed when the
-status is 0 (the browser blocked it, usually CORS) or 300 and above. A CORS preflight
+status is 0 (the browser blocked it, usually CORS; playwright's recorder writes -1) or 300 and
+above. A CORS preflight
 (OPTIONS) is paired with the request it preceded (same URL, Access-Control-Request-Method).
 """
 
@@ -41,6 +42,7 @@ class HarExchange:
     response_headers: dict[str, str]
     response_body: str | None
     started: datetime | None = None
+    error: str | None = None  # the browser's network error (Chromium's ``_error``), if any
 
     def header(self, name: str) -> str | None:
         """A request header's value (any case), or None."""
@@ -111,11 +113,13 @@ def _exchange(index: int, entry: Any) -> HarExchange | None:
     if not isinstance(method, str) or not isinstance(url, str) or not isinstance(status, int):
         return None
     size = request.get("bodySize")
+    status = max(status, 0)  # a blocked request: DevTools writes 0, playwright's recorder -1
     return HarExchange(
         index, method.upper(), url, _pairs(request.get("headers")),
         size if isinstance(size, int) and size >= 0 else None, status,
         {n.lower(): v for n, v in _pairs(response.get("headers"))}, _body(response.get("content")),
         _started(entry.get("startedDateTime")),
+        entry["_error"][:200] if isinstance(entry.get("_error"), str) else None,
     )  # fmt: skip
 
 

@@ -182,9 +182,37 @@ def call_s3(
         path += bucket
         if key is not None:
             path += "/" + key
+    form_type = _form_content_type(method, key, query, headers)
+    if form_type is not None:
+        # moto parses a form-typed body as a form and stores only its file part; S3 stores the
+        # body as sent (BODY-08), so moto gets a neutral type and the stored one is set after
+        headers = [(n, v) for n, v in headers if n.lower() != "content-type"]
+        headers.append(("content-type", "application/octet-stream"))
     authorized = [*headers, ("authorization", _authorized(region or "us-east-1", "s3"))]
     environ = _environ(method, s3_host(region), path, encode_query(query), authorized, body, length)
-    return _run("s3", environ)
+    answer = _run("s3", environ)
+    if form_type is not None and answer.code == 200 and bucket and key is not None:
+        set_content_type(bucket, key, form_type)
+    return answer
+
+
+#: Content types moto reads as a form in any request (werkzeug's form parsing).
+_FORM_TYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
+
+
+def _form_content_type(
+    method: str,
+    key: str | None,
+    query: Sequence[tuple[str, str]],
+    headers: Sequence[tuple[str, str]],
+) -> str | None:
+    """The Content-Type of a PutObject whose body moto would parse as a form, else None."""
+    if method != "PUT" or key is None or any(n in ("partNumber", "uploadId") for n, _ in query):
+        return None
+    value = next((v for n, v in headers if n.lower() == "content-type"), None)
+    if value is None or value.split(";")[0].strip().lower() not in _FORM_TYPES:
+        return None
+    return value
 
 
 def _authorized(region: str, service: str, access_key_id: str = "AKIAPRESIGNLABLAYER00") -> str:
@@ -213,3 +241,11 @@ def call_query_api(
     host = f"{service}.amazonaws.com"
     environ = _environ("POST", host, "/", "", headers, io.BytesIO(body), len(body))
     return _run(service, environ)
+
+
+def set_content_type(bucket: str, key: str, content_type: str) -> None:
+    """Give the object moto just stored under ``key`` the Content-Type it was sent with."""
+    found = state._bucket(bucket)
+    stored = found.keys.get(key) if found is not None else None
+    if stored is not None:
+        stored.set_metadata({"Content-Type": content_type})
