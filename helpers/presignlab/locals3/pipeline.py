@@ -137,7 +137,10 @@ def _check_multipart(req: S3Request, ctx: S3Context, plan: BodyPlan) -> None:
     if req.operation_name == "CompleteMultipartUpload":
         multipart.check_complete(ctx.account_id, req.bucket, req.key, upload_id, plan.document())
     elif req.operation_name in _ON_UPLOAD:
-        multipart.check_upload(ctx.account_id, req.bucket, req.key, upload_id)
+        part_number = (
+            req.param("partNumber") if req.operation_name.startswith("UploadPart") else None
+        )
+        multipart.check_upload(ctx.account_id, req.bucket, req.key, upload_id, part_number)
 
 
 def _backend_refusal(req: S3Request, ctx: S3Context, plan: BodyPlan, result: MotoAnswer) -> None:
@@ -154,9 +157,12 @@ def _backend_refusal(req: S3Request, ctx: S3Context, plan: BodyPlan, result: Mot
     ):
         default = encryption.DEFAULT_CONFIGURATION
         result.status, result.body = "200 OK", [default]
-        result.headers = [("Content-Type", "application/xml"), ("Content-Length", str(len(default)))]
+        result.headers = [
+            ("Content-Type", "application/xml"),
+            ("Content-Length", str(len(default))),
+        ]
         return
-    params = {name: value for name, value in req.backend_query()}
+    params = dict(req.backend_query())
     raise s3_error_for(
         result.code,
         body,

@@ -149,11 +149,29 @@ _TAG_TEXTS = {
 }
 
 
+def _document_tag_keys(ctx: ErrorContext) -> list[str]:
+    """The tag keys of the request's Tagging document, in order (moto does not name them)."""
+    try:
+        root = ElementTree.fromstring(ctx.document)
+    except ElementTree.ParseError:
+        return []
+    return [(e.text or "") for e in root.iter() if _local(e.tag) == "Key"]
+
+
+def _offending_tag_key(text: str, ctx: ErrorContext) -> str | None:
+    keys = _document_tag_keys(ctx)
+    if text == cat.DUPLICATE_TAG_KEYS:
+        return next((k for i, k in enumerate(keys) if k in keys[:i]), None)
+    if text == cat.AWS_PREFIXED_TAG_KEY:
+        return next((k for k in keys if k.lower().startswith("aws")), None)
+    return None
+
+
 def _invalid_tag(error: BackendError, ctx: ErrorContext) -> S3Error:
     text = _TAG_TEXTS.get(error.message)
     if text is None:
         return cat.backend_unworded(error.status, "InvalidTag")
-    return cat.invalid_tag(text, error.elements.get("TagKey"))
+    return cat.invalid_tag(text, error.elements.get("TagKey") or _offending_tag_key(text, ctx))
 
 
 def _invalid_bucket_state(error: BackendError, ctx: ErrorContext) -> S3Error:
@@ -179,7 +197,9 @@ def _logging_target(error: BackendError, ctx: ErrorContext) -> S3Error:
         target = ""
         try:
             root = ElementTree.fromstring(ctx.document)
-            target = next((e.text or "" for e in root.iter() if _local(e.tag) == "TargetBucket"), "")
+            target = next(
+                (e.text or "" for e in root.iter() if _local(e.tag) == "TargetBucket"), ""
+            )
         except ElementTree.ParseError:
             pass
         return cat.invalid_logging_target(target)
@@ -231,9 +251,7 @@ _BY_CODE: dict[str, _Translate] = {
         e.elements.get("LocationConstraint", "")
     ),
     "IllegalLocationConstraintException": _location,
-    "InvalidObjectState": lambda e, c: cat.invalid_object_state(
-        e.elements.get("StorageClass", "")
-    ),
+    "InvalidObjectState": lambda e, c: cat.invalid_object_state(e.elements.get("StorageClass", "")),
     "ObjectNotInActiveTierError": lambda e, c: cat.object_not_in_active_tier(),
     "MethodNotAllowed": _method_not_allowed,
     "MissingRequestBodyError": lambda e, c: cat.missing_request_body(),

@@ -5,7 +5,8 @@ part, which ETag), and fails with an exception on others (an upload id it does n
 without an ETag). :func:`check_upload` and :func:`check_complete` make S3's checks, in S3's
 order, before moto runs (docs/aws-behaviour.md MPU-01 to MPU-05):
 
-1. the upload id names an upload of this key (404 NoSuchUpload);
+1. an UploadPart's part number is from 1 to 10000 (400 InvalidArgument), and the upload id
+   names an upload of this key (404 NoSuchUpload);
 2. the CompleteMultipartUpload document lists at least one part (400 InvalidRequest), each
    with a part number from 1 to 10000 (400 InvalidArgument) and an ETag (400 MalformedXML);
 3. the part numbers ascend (400 InvalidPartOrder);
@@ -18,6 +19,7 @@ The body reaching this module has passed the XML guard (plain, well-formed, boun
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 from xml.etree import ElementTree
 
 from ..wire.catalogue import (
@@ -60,10 +62,21 @@ def uploaded_parts(
     }
 
 
-def check_upload(account_id: str, bucket: str, key: str, upload_id: str) -> None:
-    """404 NoSuchUpload unless ``upload_id`` is an upload of ``bucket/key`` (MPU-03)."""
+def check_upload(
+    account_id: str, bucket: str, key: str, upload_id: str, part_number: str | None = None
+) -> None:
+    """400 InvalidArgument for a part number outside 1 to 10000 (checked first, CHOICE-112),
+    then 404 NoSuchUpload unless ``upload_id`` is an upload of ``bucket/key`` (MPU-03)."""
+    if part_number is not None:
+        _check_part_number(part_number)
     if uploaded_parts(account_id, bucket, key, upload_id) is None:
         raise no_such_upload(upload_id)
+
+
+def _check_part_number(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= _MAX_PART_NUMBER:
+        raise part_number_invalid(text)
+    return int(text)
 
 
 def _local(tag: str) -> str:
@@ -87,9 +100,7 @@ def _listed_parts(document: bytes) -> list[tuple[str, str]]:
     return listed
 
 
-def check_complete(
-    account_id: str, bucket: str, key: str, upload_id: str, document: bytes
-) -> None:
+def check_complete(account_id: str, bucket: str, key: str, upload_id: str, document: bytes) -> None:
     """S3's checks of a CompleteMultipartUpload request, in S3's order (MPU-01 to MPU-05)."""
     parts = uploaded_parts(account_id, bucket, key, upload_id)
     if parts is None:
@@ -97,12 +108,8 @@ def check_complete(
     listed = _listed_parts(document)
     if not listed:
         raise no_parts_specified()
-    numbers: list[int] = []
-    for number_text, _ in listed:
-        if not number_text.isdigit() or not 1 <= int(number_text) <= _MAX_PART_NUMBER:
-            raise part_number_invalid(number_text)
-        numbers.append(int(number_text))
-    if any(later <= earlier for earlier, later in zip(numbers, numbers[1:], strict=False)):
+    numbers = [_check_part_number(number_text) for number_text, _ in listed]
+    if any(later <= earlier for earlier, later in pairwise(numbers)):
         raise invalid_part_order(upload_id)
     for index, (number, (number_text, etag_sent)) in enumerate(zip(numbers, listed, strict=True)):
         etag = etag_sent.strip('"')

@@ -650,7 +650,9 @@ SYSTEM_TAGS = "System tags cannot be added/updated by requester"
 
 def unsupported_cors_method(method: str) -> S3Error:
     """400 InvalidRequest: a CORS rule naming a method S3 does not know (MPU-08)."""
-    return invalid_request(f"Found unsupported HTTP method in CORS config. Unsupported method is {method}")
+    return invalid_request(
+        f"Found unsupported HTTP method in CORS config. Unsupported method is {method}"
+    )
 
 
 def invalid_part(upload_id: str, part_number: str, etag: str) -> S3Error:

@@ -47,9 +47,9 @@ def s3_answer_headers(
     out = list(headers)
     if operation not in _OBJECT_BODIES and names.get("content-length") == "0":
         out = [(n, v) for n, v in out if n.lower() != "content-type"]
-    if operation in SSE_OPERATIONS and 200 <= status < 300 and _SSE not in names:
-        if _SSE_C not in names:
-            out.append((_SSE, "AES256"))
+    encrypted_otherwise = _SSE in names or _SSE_C in names
+    if operation in SSE_OPERATIONS and 200 <= status < 300 and not encrypted_otherwise:
+        out.append((_SSE, "AES256"))
     if "x-amz-request-id" not in names:
         request_id, host_id = new_request_ids()
         out += [("x-amz-request-id", request_id), ("x-amz-id-2", host_id)]
