@@ -68,7 +68,10 @@ NOW
 # %% [markdown]
 # ## The system: a private bucket, a signing function and a browser
 #
-# The design this kit grew from has three parts.
+# The design this kit grew from is the one of the article
+# [Uploading to S3 with Presigned upload URLs](https://razorux.com/posts/2023/s3-%20presigned%20upload%20urls/)
+# (Michoel Samuels, June 2023), called the *seed article* in these notebooks. It has three
+# parts.
 #
 # - **A private bucket.** Block Public Access stays on and nobody can write to the bucket
 #   anonymously. A CORS rule on the bucket lets the web page's origin send `PUT` requests to
@@ -89,7 +92,9 @@ NOW
 # %% [markdown]
 # ## One upload, step by step
 #
-# The diagram shows one upload. JupyterLab 4 draws it from the `mermaid` block in this cell.
+# The diagram shows one upload. JupyterLab 4 draws it from the `mermaid` block in this cell;
+# the same drawing follows as a static picture, for viewers that do not render mermaid
+# (an exported HTML page, for instance).
 #
 # ```mermaid
 # sequenceDiagram
@@ -109,6 +114,8 @@ NOW
 #     Note over S: check the parameters and the expiry,<br/>recompute the canonical request and<br/>compare signatures, then check<br/>the signer's permissions
 #     S-->>B: 200 OK, ETag
 # ```
+#
+# <img src="img/one-upload.svg" alt="The same sequence as a static picture: the browser asks API Gateway for a URL, Lambda signs it locally, the browser sends the preflight and then the PUT to Amazon S3, which answers 200 with an ETag." width="760"/>
 #
 # Step 3 is all the signing function does. Here is the same step with the kit's
 # `presign_v4`: a `PUT` for `uploads/photo.jpg` that must carry `Content-Type: image/jpeg`,
@@ -254,19 +261,22 @@ print(sigv4_canonical_request(sent, parsed.signed_headers))
 # %% [markdown]
 # ## The notebooks in this kit
 #
-# | Notebook | Question it answers | Status |
-# |---|---|---|
-# | 00-overview (this one) | What are the parts, and which beliefs mislead? | here |
-# | [01-anatomy-of-a-presigned-url](01-anatomy-of-a-presigned-url.ipynb) | What does each query parameter mean, and which headers must the uploader send? | ready |
-# | [02-signing-by-hand](02-signing-by-hand.ipynb) | How is the signature computed, step by step? | ready |
-# | [03-bucket-setup](03-bucket-setup.ipynb) | How are the bucket, its CORS rule and the signer's permissions set up? | ready |
-# | [04-the-signing-service](04-the-signing-service.ipynb) | What does a safe signing function look like? | ready |
-# | [05-uploading](05-uploading.ipynb) | How does a client send exactly the signed request? | ready |
-# | [06-signature-does-not-match](06-signature-does-not-match.ipynb) | Why does S3 answer `SignatureDoesNotMatch`, case by case? | ready |
-# | [07-access-denied](07-access-denied.ipynb) | Why does S3 answer `AccessDenied`: expiry, permissions, policies? | ready |
-# | [08-debugging-your-own-url](08-debugging-your-own-url.ipynb) | What is wrong with the URL in front of me? | ready |
-# | [09-hardening-uploads](09-hardening-uploads.ipynb) | How do I limit reuse, content type, size and key? | ready |
-# | [10-cors-and-the-browser](10-cors-and-the-browser.ipynb) | Why does the browser report a CORS error? | ready |
+# | Notebook | Question it answers |
+# |---|---|
+# | 00-overview (this one) | What are the parts, and which beliefs mislead? |
+# | [01-anatomy-of-a-presigned-url](01-anatomy-of-a-presigned-url.ipynb) | What does each query parameter mean, and which headers must the uploader send? |
+# | [02-signing-by-hand](02-signing-by-hand.ipynb) | How is the signature computed, step by step? |
+# | [03-bucket-setup](03-bucket-setup.ipynb) | How are the bucket, its CORS rule and the signer's permissions set up? |
+# | [04-the-signing-service](04-the-signing-service.ipynb) | What does a safe signing function look like? |
+# | [05-uploading](05-uploading.ipynb) | How does a client send exactly the signed request? |
+# | [06-signature-does-not-match](06-signature-does-not-match.ipynb) | Why does S3 answer `SignatureDoesNotMatch`, case by case? |
+# | [07-access-denied](07-access-denied.ipynb) | Why does S3 answer `AccessDenied`: expiry, permissions, policies? |
+# | [08-debugging-your-own-url](08-debugging-your-own-url.ipynb) | What is wrong with the URL in front of me? |
+# | [09-hardening-uploads](09-hardening-uploads.ipynb) | How do I limit reuse, content type, size and key? |
+# | [10-cors-and-the-browser](10-cors-and-the-browser.ipynb) | Why does the browser report a CORS error? |
+# | [11-debugging-from-the-browser](11-debugging-from-the-browser.ipynb) | How do I diagnose a failing upload from the browser's own evidence (Copy as cURL, a HAR file)? |
+# | [12-sdks-beyond-boto3](12-sdks-beyond-boto3.ipynb) | What do the JavaScript SDKs v3 and v2 put into a presigned URL? |
+# | [13-is-your-s3-really-s3](13-is-your-s3-really-s3.ipynb) | Does an S3-compatible store answer the way Amazon S3 does? |
 
 # %% [markdown]
 # ## Summary
@@ -285,6 +295,7 @@ print(sigv4_canonical_request(sent, parsed.signed_headers))
 # %% [markdown]
 # ## References
 #
+# - Michoel Samuels, [Uploading to S3 with Presigned upload URLs](https://razorux.com/posts/2023/s3-%20presigned%20upload%20urls/) (2023): the seed article
 # - Amazon S3 User Guide, [Download and upload objects with presigned URLs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-presigned-url.html)
 # - Amazon S3 User Guide, [Uploading objects with presigned URLs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/PresignedUrlUploadObject.html)
 # - Amazon S3 API Reference, [Authenticating Requests: Using Query Parameters (AWS Signature Version 4)](https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html)

@@ -12,8 +12,8 @@
 # A presigned URL is an ordinary HTTPS URL whose query string carries a signature and
 # everything Amazon S3 needs to check it. This notebook takes one apart, parameter by
 # parameter, with the kit's parser, and shows what the URL does *not* contain: the values
-# of the headers the uploader must send. It ends with a trap in boto3, which still signs
-# with the legacy Signature Version 2 in some regions.
+# of the headers the uploader must send. It ends with a trap in boto3, which still presigns
+# with the legacy Signature Version 2 by default in `us-east-1` and seven other regions.
 #
 # ## Overview
 #
@@ -164,10 +164,16 @@ parsed.required_headers
 # *not* signed is refused too, with `AccessDenied` ("There were headers present in the
 # request which were not signed").
 #
-# Some SDKs (the JavaScript v3 SDK, for one) also copy a signed header's value into the
-# query string; the SDKs call this hoisting. Amazon S3 then takes the value from the query
-# string and the header need not be sent. Here `x-amz-server-side-encryption` is signed
-# and hoisted, so only `content-type` is left for the uploader to send:
+# Some SDKs also put a header's value into the query string. The JavaScript SDK v2's
+# presigner *copies* `Content-Type`, `Content-MD5`, `Cache-Control` and every `x-amz-*`
+# header into the query and still signs the `x-amz-*` ones as headers (its
+# `updateForPresigned`). The JavaScript SDK v3 *moves* every `x-amz-*` header into the
+# query (it calls this hoisting): the value becomes a signed query parameter, the header
+# leaves the request and is not in `X-Amz-SignedHeaders` (its `moveHeadersToQuery`;
+# `unhoistableHeaders` keeps a header a header). Amazon S3 applies such a query parameter
+# as the header (docs/aws-behaviour.md, AUTH-Q-12), so a header whose value is in the query
+# need not be sent. Here `x-amz-server-side-encryption` is signed and copied into the
+# query, as v2 does, so only `content-type` is left for the uploader to send:
 
 # %%
 hoisted = presign_v4(
@@ -220,11 +226,27 @@ assert len(set(signatures.values())) == 3
 # %% [markdown]
 # ## boto3 and the SigV2 default
 #
-# boto3 presigns Amazon S3 requests with the legacy SigV2 (`AWSAccessKeyId`, `Expires`,
-# `Signature`) in the regions that still accept it, `us-east-1` among them, unless the
-# client is created with `Config(signature_version="s3v4")`. Regions opened after
-# January 30, 2014 accept only SigV4, and there boto3 uses it regardless. The cell below asks boto3 for a `put_object` URL in three regions,
-# with and without that setting.
+# What AWS says and what it does about SigV2 (`AWSAccessKeyId`, `Expires`, `Signature`)
+# are not the same, and both matter:
+#
+# - **Announced.** AWS's revised plan of 2019 said that buckets created after June 24, 2020
+#   would no longer accept SigV2; the S3 documentation says SigV2 "is being turned off".
+# - **Observed.** Answers recorded from Amazon S3 on 2026-02-21 show SigV2 presigned URLs
+#   still accepted on `us-east-1` buckets created that same day (docs/aws-behaviour.md,
+#   AUTH-V2-01).
+# - **SigV4-only regions.** Regions launched after January 2014 (`eu-central-1`,
+#   `us-east-2`, `eu-west-2`, ...) never accepted SigV2. A SigV2 request there gets
+#   `400 InvalidRequest` "The authorization mechanism you have provided is not supported.
+#   Please use AWS4-HMAC-SHA256." (AUTH-V2-05).
+#
+# And boto3 still presigns with SigV2 **by default**: botocore 1.44 picks SigV2 for a
+# presigned URL (and a presigned POST) when the client has no `signature_version` set and
+# its region's entry in botocore's `endpoints.json` lists the `s3` signature, which is the
+# case for `us-east-1`, `us-west-1`, `us-west-2`, `eu-west-1`, `ap-northeast-1`,
+# `ap-southeast-1`, `ap-southeast-2`, `sa-east-1` and the two GovCloud regions
+# (`_set_s3_presign_signature_version` in `botocore/client.py`). Everywhere else it
+# presigns SigV4. `Config(signature_version="s3v4")` makes it SigV4 everywhere. The cell
+# below asks boto3 for a `put_object` URL in three regions, with and without that setting.
 #
 # No network is involved: `generate_presigned_url` only computes. To keep the output the
 # same on every run it prints the version and the parameter names, not the URL (whose
@@ -325,9 +347,11 @@ assert sigv2_string_to_sign(changed, f"/{BUCKET}/{KEY}", "1714564800") == sigv2_
 #   the uploader the exact headers to send (`required_headers`).
 # - Host and path are signed, so path-style and virtual-hosted URLs of one object have
 #   different signatures and cannot be converted after signing.
-# - boto3 silently presigns with SigV2 in `us-east-1` and other older regions unless
-#   `Config(signature_version="s3v4")` is set; SigV2 leaves conditional, encoding and range
-#   headers unsigned.
+# - boto3 silently presigns with SigV2 in `us-east-1` and seven other regions launched
+#   before 2014 unless `Config(signature_version="s3v4")` is set. AWS announced the end of
+#   SigV2 for buckets created after 2020-06-24, yet new `us-east-1` buckets still accepted
+#   it in 2026; SigV4-only regions answer `400 InvalidRequest`. SigV2 leaves conditional,
+#   encoding and range headers unsigned.
 #
 # ## What's next
 #
@@ -341,5 +365,11 @@ assert sigv2_string_to_sign(changed, f"/{BUCKET}/{KEY}", "1714564800") == sigv2_
 # - Amazon S3 User Guide, [Download and upload objects with presigned URLs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-presigned-url.html)
 # - Amazon S3 User Guide, [Virtual hosting of general purpose buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/VirtualHosting.html)
 # - Amazon S3 API Reference, [Signing and authenticating REST requests (AWS signature version 2)](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTAuthentication.html)
+# - AWS re:Post announcement, [AWS Signature Version 4 to replace AWS Signature Version 2 for signing S3 API requests](https://repost.aws/questions/QU5OKPZ-HnS1SHXX6dUbGi2w) (revised plan of 2019-06-14: new buckets after 2020-06-24)
+# - Amazon S3 API Reference, [Specifying the Signature Version in request authentication](https://docs.aws.amazon.com/AmazonS3/latest/API/specify-signature-version.html)
+# - The kit's rules from recorded AWS answers, [docs/aws-behaviour.md](../docs/aws-behaviour.md): AUTH-Q-12 (hoisted headers), AUTH-V2-01 (SigV2 accepted on new `us-east-1` buckets, recorded 2026-02-21), AUTH-V2-05 (the SigV4-only regions' answer)
+# - botocore source, [`botocore/client.py`](https://github.com/boto/botocore/blob/develop/botocore/client.py) (`_set_s3_presign_signature_version`) and [`botocore/data/endpoints.json`](https://github.com/boto/botocore/blob/develop/botocore/data/endpoints.json) (the S3 regions whose `signatureVersions` include `s3`)
+# - AWS SDK for JavaScript v2 source, [`lib/signers/v4.js`](https://github.com/aws/aws-sdk-js/blob/master/lib/signers/v4.js) (`updateForPresigned` copies headers into the query)
+# - AWS SDK for JavaScript v3 signer (Smithy), [`packages/signature-v4/src/moveHeadersToQuery.ts`](https://github.com/smithy-lang/smithy-typescript/blob/main/packages/signature-v4/src/moveHeadersToQuery.ts) (moves `x-amz-*` headers into the query unless `unhoistableHeaders` lists them)
 # - Boto3 documentation, [Presigned URLs](https://boto3.amazonaws.com/v1/documentation/api/latest/guide/s3-presigned-urls.html)
 # - Amazon S3 User Guide, [Add preconditions to S3 operations with conditional requests](https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-requests.html)

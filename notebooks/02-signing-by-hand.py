@@ -317,7 +317,8 @@ print("key S3 would store:", parse_presigned_url(double).key)
 
 # %% [markdown]
 # The second is sending a literal `+` unencoded. Amazon S3 decodes a raw `+` in the path
-# as a space (a legacy of form encoding), so a key with a plus must travel as `%2B`. A URL
+# as a space (docs/aws-behaviour.md, ADDR-06: S3's own CanonicalRequest shows `%20` where
+# a client sent `+`), so a key with a plus must travel as `%2B`. A URL
 # rebuilt by hand with the raw `+` names another key: S3 computes another canonical URI,
 # and the signature no longer matches. (The other way round is harmless on S3: a space
 # written as `+` is read as a space.) `s3_key_path` decodes a path the way S3 does:
@@ -353,4 +354,5 @@ assert s3_key_path(urlsplit(ours_key.replace("%20", "+")).path) == "/" + KEY
 # - Amazon S3 API Reference, [Authenticating Requests (AWS Signature Version 4)](https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-authenticating-requests.html)
 # - Amazon S3 API Reference, [Signature Calculations for the Authorization Header](https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html)
 # - IAM User Guide, [Create a signed AWS API request](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html)
+# - The kit's rules from recorded AWS answers, [docs/aws-behaviour.md](../docs/aws-behaviour.md), ADDR-06 (a raw `+` in the path is a space), with its sources: [anomalizer/ngx_aws_auth#87](https://github.com/anomalizer/ngx_aws_auth/issues/87) (AWS's CanonicalRequest shows `%20%20` for the `++` a client sent) and [aws/aws-sdk-ruby#654](https://github.com/aws/aws-sdk-ruby/issues/654) (the SDK maintainers on S3 reading `+` as a space)
 # - botocore source, [`botocore/auth.py`](https://github.com/boto/botocore/blob/develop/botocore/auth.py) (`S3SigV4QueryAuth`, `HmacV1QueryAuth`)

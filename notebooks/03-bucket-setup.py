@@ -348,20 +348,11 @@ signed_read.status, signed_read.body
 # ## Object Ownership: ACLs are disabled
 #
 # The seed article signs its uploads with the canned ACL `public-read`. With Object
-# Ownership `BucketOwnerEnforced`, Amazon S3 refuses any request that sets an ACL, with
-# `400 AccessControlListNotSupported`, even when the caller is the bucket owner:
-
-# %%
-status_code = refused(
-    lab.s3.put_object, Bucket=BUCKET, Key="uploads/acl.txt", Body=b"x", ACL="public-read"
-)
-assert status_code == (400, "AccessControlListNotSupported")
-assert "Contents" not in lab.s3.list_objects_v2(Bucket=BUCKET, Prefix="uploads/acl.txt")
-status_code
-
-# %% [markdown]
-# Nothing was stored. The one ACL still accepted is `bucket-owner-full-control`, which
-# only restates what is already true, so older code that sends it keeps working:
+# Ownership `BucketOwnerEnforced`, Amazon S3 refuses such an upload, even from the bucket
+# owner; [07-access-denied](07-access-denied.ipynb#ACLs-disabled:-AccessControlListNotSupported)
+# shows that refusal and its diagnosis. The one ACL still accepted is
+# `bucket-owner-full-control`, which only restates what is already true, so older code
+# that sends it keeps working:
 
 # %%
 lab.s3.put_object(Bucket=BUCKET, Key="uploads/acl.txt", Body=b"x", ACL="bucket-owner-full-control")

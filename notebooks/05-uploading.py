@@ -256,9 +256,12 @@ len(stored)
 # %% [markdown]
 # ## A presigned POST form with conditions
 #
-# A presigned `PUT` cannot limit the size of the body it accepts. A presigned `POST` can:
-# the server signs a *policy*, a JSON document of conditions that every form field and the
-# file must satisfy, and Amazon S3 checks them. It is also what an HTML `<form>` can send.
+# A presigned `PUT` limits the body's size only when the signer knows the size in advance
+# and signs it (`ContentLength=` in `Params` makes `Content-Length` a signed header, so a
+# body of any other size fails the signature: [09-hardening-uploads](09-hardening-uploads.ipynb#Size-limits)
+# shows it). A presigned `POST` can accept a *range* of sizes: the server signs a
+# *policy*, a JSON document of conditions that every form field and the file must
+# satisfy, and Amazon S3 checks them. It is also what an HTML `<form>` can send.
 #
 # `generate_presigned_post` returns the URL to post to and the form fields, policy and
 # signature included. The conditions here: the `Content-Type` field must start with
@@ -445,7 +448,8 @@ len(stored)
 #   supplies the values.
 # - `requests` streams a file-like object, and sends `Content-Length` when it can learn the
 #   size from `__len__`; wrapping `read` gives a progress display.
-# - A presigned `POST` sends the policy fields verbatim with the file last, and its
+# - A presigned `PUT` pins the body's size only through a signed `Content-Length`; a
+#   presigned `POST` sends the policy fields verbatim with the file last, and its
 #   conditions (`starts-with`, `content-length-range`) are enforced by Amazon S3.
 # - A multipart upload needs one presigned URL per part; the client collects each part's
 #   `ETag`, and the server completes the upload with that list.
@@ -462,6 +466,7 @@ len(stored)
 #
 # - Amazon S3 User Guide, [Uploading objects with presigned URLs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/PresignedUrlUploadObject.html)
 # - Amazon S3 User Guide, [Download and upload objects with presigned URLs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-presigned-url.html)
+# - Amazon S3 API Reference, [Authenticating Requests: Using Query Parameters (AWS Signature Version 4)](https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html) (any header may be signed; a signed header must be sent with the signed value)
 # - Amazon S3 API Reference, [Browser-Based Uploads Using POST (AWS Signature Version 4)](https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-UsingHTTPPOST.html) and [Creating a POST Policy](https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-HTTPPOSTConstructPolicy.html)
 # - Amazon S3 User Guide, [Uploading and copying objects using multipart upload](https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html)
 # - Boto3 documentation, [`generate_presigned_post`](https://boto3.amazonaws.com/v1/documentation/api/latest/reference/services/s3/client/generate_presigned_post.html)

@@ -352,20 +352,20 @@ compare_canonical_requests(
 )
 
 # %%
-result = top_finding("Query edited (expiry changed)", longer, "PUT", {}, response)
+result = top_finding("Query edited after signing", longer, "PUT", {}, response)
 assert response.code == "SignatureDoesNotMatch" and result.codes[0] == "query-tampered"
 
 # %% [markdown]
 # Adding a parameter breaks it the same way. Some SDKs append `x-id=PutObject` to their
 # requests; appended to a presigned URL after signing, it is a new line in the canonical
-# query string.
+# query string. (Same break, same finding: the table at the end has one row for both.)
 
 # %%
 added = upload_url + "&x-id=PutObject"
 response = attempt("PUT", added)
 
 # %%
-result = top_finding("Query edited (parameter added)", added, "PUT", {}, response)
+result = top_finding("Query edited after signing", added, "PUT", {}, response)
 assert response.code == "SignatureDoesNotMatch" and result.codes[0] == "query-tampered"
 
 # %% [markdown]
@@ -384,10 +384,10 @@ parse_presigned_url(hour_url).expires_in
 # %% [markdown]
 # ## A literal + in the key sent unencoded
 #
-# Amazon S3 decodes a raw `+` in the path as a space, a legacy of HTML form encoding (the
-# maintainers of the AWS SDK for Ruby explain it in aws/aws-sdk-ruby#654; S3's own
-# CanonicalRequest shows `%20` where a client sent `+`, nginx/nginx-s3-gateway#77). So a key
-# with a plus must travel as `%2B`, which is what boto3 writes. Code that rebuilds the URL
+# Amazon S3 decodes a raw `+` in the path as a space (docs/aws-behaviour.md, ADDR-06: the
+# maintainers of the AWS SDK for Ruby explain it in aws/aws-sdk-ruby#654, and S3's own
+# CanonicalRequest shows `%20` where a client sent `+` in anomalizer/ngx_aws_auth#87). So a
+# key with a plus must travel as `%2B`, which is what boto3 writes. Code that rebuilds the URL
 # from the decoded key and writes the `+` as it is sends S3 another key, `photos/1 2.png`,
 # and S3 computes another canonical URI. (The reverse mistake is harmless on S3: a space
 # written as `+` still names the key with a space.)
@@ -539,9 +539,77 @@ assert send("PUT", eu_fixed_url, data=BODY).status == 200
 parse_presigned_url(eu_fixed_url).region
 
 # %% [markdown]
+# ### On Amazon S3: the host matters too
+#
+# Locally every bucket lives behind one endpoint. On Amazon S3 the URL's host must also
+# serve the bucket, and `region_name` alone does not choose the host. Asked offline (no
+# request is sent; AWS's example keys), boto3 1.44 gives these URLs for a bucket in
+# `eu-west-1`:
+
+# %%
+offline = boto3.session.Session(
+    aws_access_key_id=EXAMPLE_ACCESS_KEY_ID, aws_secret_access_key=EXAMPLE_SECRET_ACCESS_KEY
+)
+SETTINGS = {
+    "region_name only": {},
+    "+ addressing_style virtual": {"config": Config(s3={"addressing_style": "virtual"})},
+    "+ endpoint_url regional": {"endpoint_url": "https://s3.eu-west-1.amazonaws.com"},
+}
+for label, extra in SETTINGS.items():
+    client = offline.client("s3", region_name="eu-west-1", **extra)
+    made = client.generate_presigned_url(
+        "put_object", Params={"Bucket": "examplebucket", "Key": "a.txt"}
+    )
+    print(f"{label:27} {made.split('?')[0]}")
+
+# %% [markdown]
+# With `region_name` only, the URL names the **global** host `examplebucket.s3.amazonaws.com`
+# (signed for `eu-west-1`). Amazon S3 routes that name to the bucket's region by DNS, but
+# for a bucket created in the last hours (up to 24) the global endpoint answers
+# `307 TemporaryRedirect` with the regional `<Endpoint>`; a request sent to another
+# region's endpoint gets `301 PermanentRedirect`; and for a bucket in a region launched
+# after March 20, 2019, the wrong endpoint answers `400 IllegalLocationConstraintException`
+# instead of redirecting. A script's `PUT` might follow a 307, but a browser does not follow
+# a redirect of a CORS preflight: the `OPTIONS` request must be answered with a 2xx status,
+# so the page sees only a "CORS error". (The SigV2 default of `us-east-1` and other
+# regions is the other reason to set `signature_version`; see
+# [01-anatomy-of-a-presigned-url](01-anatomy-of-a-presigned-url.ipynb#boto3-and-the-SigV2-default).)
+#
+# The local S3 never redirects, so here is the 307 body as Amazon S3 writes it
+# (synthetic: the wording, order and elements come from a body quoted in
+# cperciva/bsdec2-image-upload#11; bucket and endpoint are this example's). The diagnosis
+# names the endpoint and the fix:
+
+# %%
+REDIRECT_307 = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>TemporaryRedirect</Code>'
+    "<Message>Please re-send this request to the specified temporary endpoint. Continue to "
+    "use the original request endpoint for future requests.</Message>"
+    "<Endpoint>examplebucket.s3.eu-west-1.amazonaws.com</Endpoint><Bucket>examplebucket</Bucket>"
+    "<RequestId>6A2B8C4D0E1F3A5B</RequestId>"
+    "<HostId>mFq0Ydh1K9mQ2cJx7Vt4Zr8Wn3Lp6Ea5Sb0Gu2Ho9Ik=</HostId></Error>"
+)
+global_url = offline.client("s3", region_name="eu-west-1").generate_presigned_url(
+    "put_object", Params={"Bucket": "examplebucket", "Key": "a.txt"}
+)
+redirected = diagnose(global_url, "PUT", error_xml=REDIRECT_307, now=NOW)
+assert redirected.codes[0] == "wrong-endpoint"
+print(redirected.findings[0].message)
+print("fix:", redirected.findings[0].fix)
+
+# %% [markdown]
+# So on Amazon S3 the complete fix is a client that names both the region and the regional
+# host: `boto3.client("s3", region_name=REGION, config=Config(signature_version="s3v4",
+# s3={"addressing_style": "virtual"}))` presigns `https://BUCKET.s3.REGION.amazonaws.com/...`
+# (for `us-east-1` that is the global host, which is us-east-1's own endpoint), and
+# `endpoint_url="https://s3.REGION.amazonaws.com"` gives the regional host path-style.
+
+# %% [markdown]
 # ## SigV2 instead of SigV4
 #
-# Clients configured with `signature_version="s3"` (and boto3 in some legacy set-ups)
+# Clients configured with `signature_version="s3"`, and boto3 by default in `us-east-1`
+# and seven other regions launched before 2014 (the rule, with its sources, is in
+# [01-anatomy-of-a-presigned-url](01-anatomy-of-a-presigned-url.ipynb#boto3-and-the-SigV2-default)),
 # presign with Signature Version 2: `AWSAccessKeyId`, `Expires` and `Signature` instead
 # of the `X-Amz-*` parameters. SigV2 has no canonical request; it signs a short string
 # with the method, `Content-MD5`, `Content-Type`, the expiry, the `x-amz-*` headers and
@@ -579,9 +647,12 @@ assert response.code == "SignatureDoesNotMatch"
 assert result.codes == ["signed-header-value-mismatch", "sigv2-url"]
 
 # %% [markdown]
-# Sending `image/png` makes the SigV2 URL work, but the real fix is SigV4: SigV2 is
-# refused in regions opened since 2014, and it leaves many of the parameters given to the
-# presigner unsigned. The diagnosis flags a SigV2 URL even when the request is right.
+# Sending `image/png` makes the SigV2 URL work, but the real fix is SigV4. Regions
+# launched after January 2014 answer any SigV2 request `400 InvalidRequest` "The
+# authorization mechanism you have provided is not supported. Please use
+# AWS4-HMAC-SHA256."; AWS announced that buckets created after 2020-06-24 would refuse it
+# everywhere (new `us-east-1` buckets still accepted it in recordings from 2026); and it
+# leaves many of the parameters given to the presigner unsigned. The diagnosis flags a SigV2 URL even when the request is right.
 
 # %%
 assert send("PUT", v2_url, headers={"Content-Type": "image/png"}, data=BODY).status == 200
@@ -599,7 +670,8 @@ diagnose(v4_url, "PUT", {"Content-Type": "image/png"}, secret_key=SECRET_KEY, no
 # %% [markdown]
 # ## All the breaks at a glance
 #
-# Every break above was sent to the strict local S3, and its diagnosis recorded:
+# Each of the ten breaks above was sent to the strict local S3 (the query edit twice), and
+# its diagnosis recorded, one row per break:
 
 # %%
 rows = "".join(
@@ -613,12 +685,12 @@ HTML(
 )
 
 # %%
+assert len(RESULTS) == 10
 assert [code for _, code in RESULTS.values()] == [
     "signed-header-value-mismatch",
     "method-mismatch",
     "signed-header-missing",
     "unsigned-amz-header",
-    "query-tampered",
     "query-tampered",
     "path-mismatch",
     "host-mismatch",
@@ -659,6 +731,12 @@ assert [code for _, code in RESULTS.values()] == [
 # - Amazon S3 API Reference, [Error responses](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html)
 # - Amazon S3 API Reference, [Signing and authenticating REST requests (AWS signature version 2)](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTAuthentication.html)
 # - Boto3 documentation, [Presigned URLs](https://boto3.amazonaws.com/v1/documentation/api/latest/guide/s3-presigned-urls.html)
+# - Amazon S3 API Reference, [Request routing](https://docs.aws.amazon.com/AmazonS3/latest/API/UsingRouting.html) (temporary 307 and permanent 301 redirects; HTTP 400 in regions launched after March 20, 2019)
+# - AWS Knowledge Center, [Why do I get a 307 Temporary Redirect response from Amazon S3?](https://repost.aws/knowledge-center/s3-http-307-response) (up to 24 hours after the bucket is created)
+# - WHATWG Fetch Standard, [CORS-preflight fetch](https://fetch.spec.whatwg.org/#cors-preflight-fetch) (a preflight answered with anything but an ok status, 200 to 299, is a network error)
+# - AWS re:Post announcement, [AWS Signature Version 4 to replace AWS Signature Version 2 for signing S3 API requests](https://repost.aws/questions/QU5OKPZ-HnS1SHXX6dUbGi2w)
+# - The kit's rules from recorded AWS answers, [docs/aws-behaviour.md](../docs/aws-behaviour.md): ADDR-06 (a raw `+` is a space; sources [aws/aws-sdk-ruby#654](https://github.com/aws/aws-sdk-ruby/issues/654), [anomalizer/ngx_aws_auth#87](https://github.com/anomalizer/ngx_aws_auth/issues/87)), AUTH-V2-01 and AUTH-V2-05 (SigV2 today)
+# - The 307 body's wording: [cperciva/bsdec2-image-upload#11](https://github.com/cperciva/bsdec2-image-upload/issues/11)
 
 # %% [markdown]
 # The last cell deletes what this notebook created (the objects and both buckets).

@@ -475,7 +475,8 @@ print("bucket policy removed")
 # %% [markdown]
 # ## ACLs disabled: `AccessControlListNotSupported`
 #
-# Many tutorials (and the seed article of this kit) presign uploads with
+# This is the one place the kit explains this refusal (notebooks 03 and 04 meet it and
+# link here). Many tutorials (and the seed article of this kit) presign uploads with
 # `ACL="public-read"`. boto3 signs the ACL as the header `x-amz-acl`, which the uploader
 # must send. Since April 2023 new buckets have ACLs disabled, and S3 refuses any request
 # that sets an ACL other than `bucket-owner-full-control` with a **400**
@@ -753,6 +754,8 @@ Markdown("\n".join(["| Case | HTTP | S3 Code | Finding code |", "|---|---|---|--
 # - Amazon S3 User Guide, [Uploading objects with presigned URLs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/PresignedUrlUploadObject.html)
 # - Amazon S3 API Reference, [Authenticating Requests: Using Query Parameters (AWS Signature Version 4)](https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html)
 # - Amazon S3 API Reference, [Error responses](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html)
+# - Amazon S3 User Guide, [Troubleshoot access denied (403 Forbidden) errors in Amazon S3](https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html) (the message names the caller, the action, the resource and the policy type for same-account requests)
+# - The kit's rules from recorded AWS answers, [docs/aws-behaviour.md](../docs/aws-behaviour.md): AUTHZ-02 (AccessDenied with context, same account) and AUTHZ-03 (anonymous and cross-account callers get `Access Denied`)
 # - Amazon S3 User Guide, [Blocking public access to your Amazon S3 storage](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html)
 # - Amazon S3 User Guide, [Controlling ownership of objects and disabling ACLs for your bucket](https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html)
 # - Amazon S3 API Reference, [Creating a POST policy](https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-HTTPPOSTConstructPolicy.html)

@@ -18,7 +18,7 @@
 # ## Overview
 #
 # 1. What to collect
-# 2. A SignatureDoesNotMatch captured from Amazon S3
+# 2. A failed upload and its evidence (synthetic)
 # 3. Each piece of evidence narrows the diagnosis
 # 4. An expired URL
 # 5. Temporary credentials that expired first
@@ -35,9 +35,11 @@
 # | [07-access-denied](07-access-denied.ipynb) | Helpful | Expiry and temporary credentials |
 # | A terminal | Helpful | For the command-line part |
 #
-# - **AWS account:** not needed. The captured failures below come from a request to
-#   Amazon S3 signed with AWS's documented example keys; the last section uses the kit's
-#   local S3.
+# - **AWS account:** not needed. The failures in sections 2 to 5 are synthetic: the kit
+#   wrote them in the shape of Amazon S3's answers (the elements, their order, lower-case
+#   hex dumps, 16 hex digits of `RequestId`), signed with AWS's documented example keys,
+#   which real S3 would refuse with `InvalidAccessKeyId`. Answers recorded from AWS are in
+#   `tests/data/aws_recorded/`. The last section uses the kit's local S3.
 # - **Time to learn:** 20 minutes.
 
 # %% [markdown]
@@ -54,7 +56,7 @@ from pathlib import Path
 import boto3
 
 from presignlab import parse_presigned_url
-from presignlab.diagnosis import diagnose, parse_error_body
+from presignlab.diagnosis import compare_canonical_requests, diagnose, parse_error_body
 from presignlab.examples import EXAMPLE_SECRET_ACCESS_KEY
 from presignlab.lab import open_lab, send
 
@@ -66,8 +68,11 @@ from presignlab.lab import open_lab, send
 # 1. **The URL**, exactly as the client used it (not as the signer logged it: the
 #    difference may be the bug). In a browser, the developer tools' Network tab has it;
 #    "Copy as cURL" gives URL, method and headers at once.
-# 2. **The method and the headers** the client sent. Only the headers matter that a
-#    presigned URL can sign: `Content-Type`, `Content-MD5`, `Host` and every `x-amz-*`.
+# 2. **The method and the headers** the client sent: every header named in the URL's
+#    `X-Amz-SignedHeaders` (SigV4 can sign any header: the kit's own URLs sign
+#    `If-None-Match` and `Content-Length`) and every `x-amz-*` header, signed or not
+#    (S3 refuses an unsigned one). Only a legacy SigV2 URL has a fixed list: `Content-MD5`,
+#    `Content-Type` and the `x-amz-*` headers.
 # 3. **The error body**, the XML S3 answered with (`curl -s` prints it). For
 #    `SignatureDoesNotMatch` it contains the canonical request S3 computed, which is the
 #    best evidence there is.
@@ -84,11 +89,13 @@ bucket = lab.create_bucket("uploads")
 bucket
 
 # %% [markdown]
-# ## A SignatureDoesNotMatch captured from Amazon S3
+# ## A failed upload and its evidence (synthetic)
 #
 # A web page uploads a PDF with `fetch`, putting the file into a `FormData`. The server
-# presigned the URL with `ContentType="application/pdf"`. Amazon S3 refused the upload.
-# This is what the developer tools showed: the URL,
+# presigned the URL with `ContentType="application/pdf"`, and Amazon S3 refused the upload.
+# The evidence below is synthetic (see Prerequisites): it is what the developer tools would
+# show for such a failure, the values computed by the kit, the shape that of Amazon S3's
+# answers. The URL,
 
 # %%
 CAPTURED_URL = (
@@ -151,7 +158,7 @@ UNSIGNED-PAYLOAD</CanonicalRequest>
 6b 65 74 2e 73 33 2e 75 73 2d 65 61 73 74 2d 31 2e 61 6d 61 7a 6f 6e 61 77 73 2e 63 6f 6d 0a 0a
 63 6f 6e 74 65 6e 74 2d 74 79 70 65 3b 68 6f 73 74 0a 55 4e 53 49 47 4e 45 44 2d 50 41 59 4c 4f
 41 44</CanonicalRequestBytes>
-<RequestId>7Q2F4KXW9R8M3BNT</RequestId>
+<RequestId>7A2F4C9E0B8D3F16</RequestId>
 <HostId>Xk2v9Lq4M1eJ8tYp0rZs7uWc3hGd6fNa5bQx2yVm8oTi4lEe1KgR9wHj3nPz6sUd0cFv7aBx=</HostId>
 </Error>
 """
@@ -205,7 +212,8 @@ print("fix:", result.findings[0].fix)
 # changes to the request (other methods, common values of each signed header, the query,
 # the path, the host, the region) until one reproduces the URL's signature. Here, signing
 # `Content-Type: application/pdf` does: the cause is confirmed, and the comparison shows
-# the one header that differs.
+# the one header that differs. (A notebook displays the result as tables; `print(result)`
+# gives the same as aligned text, and that is what the command line prints.)
 
 # %%
 result = diagnose(
@@ -217,7 +225,7 @@ result = diagnose(
     now=SENT_AT,
 )
 assert result.codes == ["signed-header-value-mismatch"]
-print(result)
+result
 
 # %% [markdown]
 # The fix on the client is to upload the file itself as the body (`fetch(url, {method:
@@ -238,7 +246,7 @@ diagnose(CAPTURED_URL, "PUT", pdf, secret_key=EXAMPLE_SECRET_ACCESS_KEY, now=SEN
 # %%
 EXPIRED_BODY = """\
 <?xml version="1.0" encoding="UTF-8"?>
-<Error><Code>AccessDenied</Code><Message>Request has expired</Message><X-Amz-Expires>900</X-Amz-Expires><Expires>2026-02-17T09:45:00Z</Expires><ServerTime>2026-02-17T10:32:13Z</ServerTime><RequestId>J8M1W6T0QZ3C5VHD</RequestId><HostId>b7Tq0rVx2Lk9Yw4Es1Np6Ha3Gc8Jf5Ud0Zi7Ko2Mx9Rl4Sy1Wn6Pb3Qe8Ct5Ag0Vj7Fh2Io9Du4=</HostId></Error>
+<Error><Code>AccessDenied</Code><Message>Request has expired</Message><X-Amz-Expires>900</X-Amz-Expires><Expires>2026-02-17T09:45:00Z</Expires><ServerTime>2026-02-17T10:32:13Z</ServerTime><RequestId>B8D1E6F0A23C5C4D</RequestId><HostId>b7Tq0rVx2Lk9Yw4Es1Np6Ha3Gc8Jf5Ud0Zi7Ko2Mx9Rl4Sy1Wn6Pb3Qe8Ct5Ag0Vj7Fh2Io9Du4=</HostId></Error>
 """
 
 # %% [markdown]
@@ -256,15 +264,15 @@ print("fix:", result.findings[0].fix)
 # %% [markdown]
 # ## Temporary credentials that expired first
 #
-# A third capture. This URL was presigned by a service running with temporary
+# A third (synthetic) failure. This URL was presigned by a service running with temporary
 # credentials (an access key id starting with `ASIA`, and an `X-Amz-Security-Token`),
 # valid for an hour by its `X-Amz-Expires`. Twenty-two minutes later Amazon S3 answered
 # `ExpiredToken`: the session behind the credentials had ended, and a presigned URL
 # never outlives the credentials that signed it.
 #
-# A session token is a credential like the secret key. In this capture it has been
-# replaced by `REDACTED`, in the URL and in S3's `<Token-0>`; do the same before sharing
-# a URL. The diagnosis does not need its value.
+# A session token is a credential like the secret key. In this URL it has been replaced
+# by `REDACTED`; do the same, in the URL and in any error body that repeats it, before
+# sharing either. The diagnosis does not need its value.
 
 # %%
 TOKEN_URL = (
@@ -277,7 +285,7 @@ TOKEN_URL = (
 )
 TOKEN_BODY = """\
 <?xml version="1.0" encoding="UTF-8"?>
-<Error><Code>ExpiredToken</Code><Message>The provided token has expired.</Message><Token-0>REDACTED</Token-0><RequestId>K3N8Y1B6RX0T4MQE</RequestId><HostId>c1Rv8Mk3Xa0Lq7Ys2Wd9Hf4Ne6Jb1Pt5Gz8Uo3Ki0Cx7Vm2Sl9Ea4Qn6Ty1Bw5Rg8Fj3Dh0Ip7=</HostId></Error>
+<Error><Code>ExpiredToken</Code><Message>The provided token has expired.</Message><RequestId>3C8E1B6A0D4F9E27</RequestId><HostId>c1Rv8Mk3Xa0Lq7Ys2Wd9Hf4Ne6Jb1Pt5Gz8Uo3Ki0Cx7Vm2Sl9Ea4Qn6Ty1Bw5Rg8Fj3Dh0Ip7=</HostId></Error>
 """
 
 # %%
@@ -326,8 +334,10 @@ def presignlab(*args, stdin=None, secret=None):
 
 
 # %% [markdown]
-# The captured `SignatureDoesNotMatch`, with the error body on standard input and without
-# the secret key:
+# The `SignatureDoesNotMatch` of section 2, with the error body on standard input and
+# without the secret key. The command prints the findings, then the comparison as aligned
+# text (wide in a notebook, made for a terminal); the cell prints the findings, and the
+# next one shows the comparison of the command's JSON output (`--json`) as a table:
 
 # %%
 captured = [
@@ -342,8 +352,15 @@ captured = [
     "2026-02-17T09:31:00Z",
 ]
 run = presignlab("diagnose", *captured, stdin=CAPTURED_BODY)
-print(run.stdout)
+print(run.stdout.split("\n\n")[0])
 run.returncode
+
+# %%
+as_json = json.loads(presignlab("diagnose", *captured, "--json", stdin=CAPTURED_BODY).stdout)
+sides = as_json["comparison"]
+compare_canonical_requests(
+    sides["expected"], sides["actual"], titles=("described (URL + your headers)", "S3 computed")
+)
 
 # %% [markdown]
 # With the secret the search runs, exactly as in the function. Give it through an

@@ -127,26 +127,19 @@ assert preflight() == 403
 # preflight's answer had no `Access-Control-Allow-Origin` header; the page's JavaScript
 # sees a network error and nothing else.
 #
+# A preflight answered with a redirect fails the same way: the browser requires a 2xx
+# status for it and never follows the redirect. Amazon S3's global endpoint answers
+# `307 TemporaryRedirect` for a bucket of another region created in the last hours, which
+# is what a boto3 URL made with `region_name` alone points at;
+# [06-signature-does-not-match](06-signature-does-not-match.ipynb#On-Amazon-S3:-the-host-matters-too)
+# shows those URLs and the fix.
+#
 # ## The seed's CORS configuration, line by line
 #
-# The seed article pastes this configuration into the Amazon S3 console (the same one
-# notebook 03 converts to boto3's JSON):
-
-# %%
-SEED_CORS_XML = """
-<CORSConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
-  <CORSRule>
-    <AllowedOrigin>*</AllowedOrigin>
-    <AllowedMethod>GET</AllowedMethod>
-    <AllowedMethod>PUT</AllowedMethod>
-    <AllowedMethod>POST</AllowedMethod>
-    <MaxAgeSeconds>3000</MaxAgeSeconds>
-    <AllowedHeader>*</AllowedHeader>
-  </CORSRule>
-</CORSConfiguration>
-"""
-
-# %% [markdown]
+# The seed article pastes an XML configuration into the Amazon S3 console;
+# [03-bucket-setup](03-bucket-setup.ipynb#CORS:-from-the-console's-XML-to-boto3) shows it
+# whole and converts it to boto3's form. Its lines, one by one:
+#
 # | Line | What it means |
 # |---|---|
 # | `<CORSConfiguration>` | The bucket's whole CORS configuration: a list of rules. Amazon S3 uses the first rule that matches a request. |
@@ -155,7 +148,7 @@ SEED_CORS_XML = """
 # | `<AllowedMethod>GET</AllowedMethod>` | Scripts may read objects (a presigned `GET`, or a public object). |
 # | `<AllowedMethod>PUT</AllowedMethod>` | The upload itself: a presigned `PUT`. |
 # | `<AllowedMethod>POST</AllowedMethod>` | Browser form uploads (presigned `POST`), and multipart uploads' start and finish. |
-# | `<MaxAgeSeconds>3000</MaxAgeSeconds>` | The browser may reuse a preflight's answer for 50 minutes (browsers cap it lower: Chromium at 2 hours, Firefox at 24 hours). |
+# | `<MaxAgeSeconds>3000</MaxAgeSeconds>` | S3 sends `Access-Control-Max-Age: 3000`: the browser may reuse a preflight's answer for 50 minutes. Browsers cap the value, but higher: Chromium (since version 76) at 7200 seconds (2 hours), Firefox at 86400 seconds (24 hours), so 3000 applies as written. Without it a browser keeps the answer 5 seconds. |
 # | `<AllowedHeader>*</AllowedHeader>` | The script may send any request header, `Content-Type` and every `x-amz-*` header included. |
 #
 # Two things are missing. No `<ExposeHeader>`: a script can read only a few plain
@@ -290,7 +283,9 @@ if stack:
 # %%
 if stack:
     grant = requests.get(
-        stack.presign_url, params={"filekey": "holiday photo.jpg", "contentType": "image/jpeg"}
+        stack.presign_url,
+        params={"filekey": "holiday photo.jpg", "contentType": "image/jpeg"},
+        headers=stack.token.header,  # the signing API wants the page's bearer token
     ).json()
     print(grant["method"], grant["headers"], grant["expires_in"], grant["key"].split("/")[-1])
 
@@ -340,6 +335,9 @@ len(stack.stop()) if stack else 0
 # - Amazon S3 User Guide, [Download and upload objects with presigned URLs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-presigned-url.html)
 # - Amazon S3 User Guide, [Uploading objects with presigned URLs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/PresignedUrlUploadObject.html)
 # - Amazon S3 API Reference, [Error responses](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html)
+# - MDN Web Docs, [Access-Control-Max-Age](https://developer.mozilla.org/en-US/docs/Web/HTTP/Reference/Headers/Access-Control-Max-Age) (Firefox caps it at 86400 seconds, Chromium since v76 at 7200; the default is 5 seconds)
+# - WHATWG Fetch Standard, [CORS-preflight fetch](https://fetch.spec.whatwg.org/#cors-preflight-fetch) (a preflight needs an ok status, 200 to 299; a redirect is a network error)
+# - Amazon S3 API Reference, [Request routing](https://docs.aws.amazon.com/AmazonS3/latest/API/UsingRouting.html) (the temporary redirects of new buckets)
 # - Amazon S3 User Guide, [Troubleshooting CORS](https://docs.aws.amazon.com/AmazonS3/latest/userguide/cors-troubleshooting.html)
 # - Amazon API Gateway Developer Guide, [Set up Lambda proxy integrations in API Gateway](https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html)
 

@@ -1,4 +1,4 @@
-"""Shared pytest set-up: the hypothesis profiles and the ``local_s3`` fixture.
+"""Shared pytest set-up: the hypothesis profiles, the ``local_s3`` and ``moto_endpoint`` fixtures.
 
 ``ci`` (the default) is reproducible: examples are derived from each test's name
 (``derandomize``), nothing is read from or written to an example database, and there is no
@@ -35,3 +35,20 @@ def local_s3() -> Iterator[LocalS3]:
 
     with LocalS3(socket_timeout=3) as server:
         yield server
+
+
+@pytest.fixture
+def moto_endpoint() -> Iterator[str]:
+    """A raw moto server (moto's own ThreadedMotoServer, no strict layer) on 127.0.0.1."""
+    import logging
+
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's server logs every request
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()

@@ -10,6 +10,7 @@ The public API, re-exported from the modules named after what they do:
 - :mod:`presignlab.diagnosis`: error bodies, canonical-request comparison, ``diagnose``;
 - :mod:`presignlab.locals3`: the strict local S3 (``LocalS3``);
 - :mod:`presignlab.lab`: the notebooks' set-up (local or real AWS target);
+- :mod:`presignlab.probing`: ``probe``, an S3 endpoint's answers to the failure matrix next to AWS's;
 - :mod:`presignlab.seed.signing_function`: the seed's Lambda presigner and its hardened version.
 """
 
@@ -47,6 +48,7 @@ from .errors import (
 from .lab import LAB_EPOCH, Lab, Signer, open_lab, send, show_error
 from .locals3.server import LocalS3
 from .locals3.wire.http_server import ServerBindError
+from .probing import ProbeReport, probe
 from .seed.signing_function import (
     ALLOWED_CONTENT_TYPES,
     api_gateway_event,
@@ -97,6 +99,7 @@ __all__ = [
     "PresignLabError",
     "PresignedUrl",
     "PresignedUrlError",
+    "ProbeReport",
     "S3ErrorBody",
     "S3RequestError",
     "SentRequest",
@@ -125,6 +128,7 @@ __all__ = [
     "payload_hash",
     "presign_v2",
     "presign_v4",
+    "probe",
     "send",
     "show_error",
     "signature",

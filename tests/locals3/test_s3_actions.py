@@ -193,7 +193,7 @@ def test_context_for_other_schemes_and_callers() -> None:
     listing = req("GET", "prefix=home/&delimiter=/", (("Date", "Sun, 29 Nov 2026 04:00:00 GMT"),))
     ctx = request_context(listing, scheme="sigv2-header", now=NOW, source_ip="10.0.0.1")
     assert (ctx["s3:authType"], ctx["s3:signatureversion"]) == (["REST-HEADER"], ["AWS"])
-    assert "s3:signatureAge" not in ctx
+    assert ctx["s3:signatureAge"] == ["0"]  # AUTHZ-07: always 0 for SigV2
     assert (ctx["s3:prefix"], ctx["s3:delimiter"], ctx["aws:SourceIp"]) == (
         ["home/"],
         ["/"],

@@ -22,9 +22,10 @@ SKELETON_BEFORE = ("Overview", "Prerequisites", "Imports")
 SKELETON_AFTER = ("Summary", "What's next", "References")
 
 EXAMPLE_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
-#: A 40-character AWS secret access key standing alone (the pattern git-secrets uses), mixed case.
+#: A 40-character AWS secret access key standing alone (the pattern git-secrets uses), mixed case;
+#: not a run that continues a dotted name (the path after a URL's ``.com``).
 SECRET_LIKE = re.compile(
-    r"(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+=]*[a-z])(?=[A-Za-z0-9/+=]*[A-Z])"
+    r"(?<![A-Za-z0-9/+=.])(?=[A-Za-z0-9/+=]*[a-z])(?=[A-Za-z0-9/+=]*[A-Z])"
     r"[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])"
 )
 SESSION_TOKEN = [
@@ -206,6 +207,10 @@ def test_the_secret_check_catches_secrets() -> None:
         "aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"
     )
     assert not SECRET_LIKE.search("AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request")
+    assert not SECRET_LIKE.search(
+        "https://docs.aws.amazon.com/AmazonS3/latest/userguide/cloudtrail-logging.html"
+    )
+    assert SECRET_LIKE.search(f"the key: {EXAMPLE_SECRET}.")
     assert any(
         p.search("?X-Amz-Security-Token=IQoJb3JpZ2luX2VjEXAMPLETOKEN") for p in SESSION_TOKEN
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -124,7 +125,7 @@ def test_signing_api_contract(stack: Stack) -> None:
             "contentType": "image/png",
             "httpStatus": "302",
         },
-        headers={"Origin": stack.origin},
+        headers={"Origin": stack.origin, **stack.token.header},
         timeout=10,
     )
     assert answer.status_code == 200
@@ -144,7 +145,10 @@ def test_signing_api_contract(stack: Stack) -> None:
 @pytest.mark.parametrize("content_type", ["text/html", "image/svg+xml", "application/x-sh", ""])
 def test_signing_api_refuses_other_types_with_json(stack: Stack, content_type: str) -> None:
     answer = requests.get(
-        stack.presign_url, params={"filekey": "a", "contentType": content_type}, timeout=10
+        stack.presign_url,
+        params={"filekey": "a", "contentType": content_type},
+        headers=stack.token.header,
+        timeout=10,
     )
     assert answer.status_code == 400 and "error" in answer.json()
     assert content_type not in ALLOWED_CONTENT_TYPES
@@ -154,7 +158,7 @@ def test_other_origins_get_no_cors_from_the_api(stack: Stack) -> None:
     answer = requests.get(
         stack.presign_url,
         params={"filekey": "a.png", "contentType": "image/png"},
-        headers={"Origin": "http://evil.example"},
+        headers={"Origin": "http://evil.example", **stack.token.header},
         timeout=10,
     )
     assert answer.status_code == 200 and "Access-Control-Allow-Origin" not in answer.headers
@@ -204,7 +208,10 @@ def test_signer_may_only_put_under_the_prefix(stack: Stack) -> None:
 
 def test_diagnose_endpoint_explains_an_expired_url(stack: Stack) -> None:
     grant = requests.get(
-        stack.presign_url, params={"filekey": "a.png", "contentType": "image/png"}, timeout=10
+        stack.presign_url,
+        params={"filekey": "a.png", "contentType": "image/png"},
+        headers=stack.token.header,
+        timeout=10,
     ).json()
     stack.clock.advance(seconds=grant["expires_in"] + 1)
     try:
@@ -223,8 +230,9 @@ def test_diagnose_endpoint_explains_an_expired_url(stack: Stack) -> None:
 
 def test_repr_and_lines_never_show_a_secret(stack: Stack) -> None:
     assert stack.signer is not None
-    text = "\n".join([repr(stack), repr(stack.signer), *stack.lines()])
+    text = "\n".join([repr(stack), repr(stack.signer), repr(stack.token), *stack.lines()])
     assert stack.signer.secret_access_key not in text and AWS_EXAMPLE_SECRET not in text
+    assert stack.token.value not in text
     assert f"Signing API: {stack.origin}/presign" in text
     assert f"Upload page: {stack.origin}/" in text
 
@@ -246,6 +254,12 @@ def test_stack_reusing_a_server_deletes_what_it_made(stack: Stack) -> None:
 SERVE = "import sys; from presignlab.cli import main; sys.exit(main(sys.argv[1:]))"
 
 
+def _page_token(html: str) -> str:
+    found = re.search(r'<meta name="presign-token" content="([A-Za-z0-9_-]{43})">', html)
+    assert found, "the upload page carries no token"
+    return found.group(1)
+
+
 def test_serve_prints_the_signing_api_and_page_and_they_answer() -> None:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
@@ -254,7 +268,7 @@ def test_serve_prints_the_signing_api_and_page_and_they_answer() -> None:
     )  # fmt: skip
     try:
         assert process.stdout is not None
-        lines = [process.stdout.readline() for _ in range(7)]
+        lines = [process.stdout.readline() for _ in range(8)]
         assert lines[0].startswith("S3 endpoint: http://127.0.0.1:")
         assert "AKIAIOSFODNN7EXAMPLE" in lines[1]
         assert lines[2].startswith("Signing API: http://127.0.0.1:") and lines[2].rstrip().endswith(
@@ -265,9 +279,16 @@ def test_serve_prints_the_signing_api_and_page_and_they_answer() -> None:
         assert lines[3].startswith("Upload page: ") and page == api.removesuffix("presign")
         assert lines[-1].strip() == "Press Ctrl-C to stop."
         assert AWS_EXAMPLE_SECRET not in "".join(lines)
-        assert requests.get(page, timeout=10).status_code == 200
+        assert "Authorization: Bearer <token>" in lines[6]
+        served = requests.get(page, timeout=10)
+        assert served.status_code == 200
+        token = _page_token(served.text)
+        assert token not in "".join(lines)  # the token is served to the page, never printed
+        query = {"filekey": "a.gif", "contentType": "image/gif"}
+        refused = requests.get(api, params=query, timeout=10)
+        assert refused.status_code == 401 and refused.json() == {"message": "Unauthorized"}
         grant = requests.get(
-            api, params={"filekey": "a.gif", "contentType": "image/gif"}, timeout=10
+            api, params=query, headers={"Authorization": f"Bearer {token}"}, timeout=10
         )
         assert grant.status_code == 200 and grant.json()["method"] == "PUT"
         process.terminate()

@@ -35,7 +35,10 @@ def stack() -> Iterator[Stack]:
 
 def _grant(stack: Stack) -> dict:  # type: ignore[type-arg]
     answer = requests.get(
-        stack.presign_url, params={"filekey": "a.jpg", "contentType": "image/jpeg"}, timeout=10
+        stack.presign_url,
+        params={"filekey": "a.jpg", "contentType": "image/jpeg"},
+        headers=stack.token.header,
+        timeout=10,
     )
     return answer.json()  # type: ignore[no-any-return]
 

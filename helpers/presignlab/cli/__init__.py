@@ -1,4 +1,5 @@
-"""The ``presignlab`` command: ``diagnose`` a presigned URL, ``serve`` the strict local S3.
+"""The ``presignlab`` command: ``diagnose`` a presigned URL, ``serve`` the strict local S3,
+``probe`` an S3 endpoint.
 
 Each sub-command lives in its own module that exposes ``register(subparsers)``; ``register``
 adds the sub-parser and sets ``func`` (called with the parsed arguments, returning the exit
@@ -17,6 +18,7 @@ __all__ = ["build_parser", "main"]
 SUBCOMMAND_MODULES = (
     "presignlab.cli.diagnose",
     "presignlab.cli.serve",
+    "presignlab.cli.probe",
 )
 
 

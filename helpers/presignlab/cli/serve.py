@@ -5,7 +5,9 @@ and the upload page on a second port, with a bucket whose CORS rule admits the p
 and a least-privilege signer. It prints ``S3 endpoint: http://HOST:PORT``, the root access key
 id (never the secret key: it is AWS's documented example secret unless
 ``PRESIGNLAB_ROOT_SECRET_ACCESS_KEY`` is set), ``Signing API: http://HOST:API_PORT/presign``,
-``Upload page: http://HOST:API_PORT/``, the bucket and the signer (never its secret key).
+``Upload page: http://HOST:API_PORT/``, the bucket, the signer (never its secret key) and
+how the signing API is guarded (a bearer token, served to the page and never printed, and a
+per-caller rate limit).
 ``--s3-only`` runs the local S3 alone.
 """
 

@@ -64,7 +64,8 @@ class StrictS3App:
         try:
             req = parse_environ(environ)
             service = req.service
-            ctx = S3Context(self.store, self.clock.now(), self.account_id)
+            peer = str(environ.get("REMOTE_ADDR") or "127.0.0.1")
+            ctx = S3Context(self.store, self.clock.now(), self.account_id, peer)
             if service == "s3":
                 return handle_s3(req, ctx, stream, start_response)
             return handle_query_api(req, ctx, stream, start_response)

@@ -12,8 +12,10 @@ __all__ = ["S3Context"]
 
 @dataclass(frozen=True)
 class S3Context:
-    """The credential store, the LocalS3 clock's ``now`` for this request, and the account."""
+    """The credential store, the LocalS3 clock's ``now`` for this request, the account, and the
+    client's address (``aws:SourceIp``: the peer of the TCP connection, never a header)."""
 
     store: MotoCredentialStore
     now: datetime
     account_id: str
+    source_ip: str = "127.0.0.1"

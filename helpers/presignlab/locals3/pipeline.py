@@ -98,6 +98,7 @@ def _authorize(req: S3Request, ctx: S3Context, auth: AuthResult, body: bytes | N
         scheme=auth.scheme,
         now=ctx.now,
         body=body,
+        source_ip=ctx.source_ip,
         operation=req.operation_name,
     )
 

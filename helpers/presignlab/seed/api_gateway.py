@@ -11,7 +11,10 @@ not a proxy response gives 502 ``{"message": "Internal server error"}``.
 Routes (one origin, so the page calls the API without CORS):
 
 * ``GET /``: the upload page (``presignlab/seed/static/upload.html``), its script and style;
-* ``/presign`` (any method): the Lambda handler;
+* ``/presign`` (any method): the Lambda handler, behind a bearer-token authorizer and a
+  per-caller rate limit when the gateway has them (:mod:`.authorizer`; 401, 403 and 429 as API
+  Gateway answers, GW-01 to GW-03). ``OPTIONS`` is not authorized (a preflight carries no
+  credentials). The upload page gets its token in a ``<meta name="presign-token">`` element;
 * ``POST /diagnose``: what the page saw of a failed upload in, the diagnosis out
   (:mod:`.diagnose_api`). The server diagnoses with the signer's secret, which never leaves
   it, and with the bucket's CORS rules, at the local S3's clock.
@@ -37,6 +40,7 @@ from wsgiref.types import StartResponse, WSGIEnvironment
 
 from werkzeug.wrappers import Request, Response
 
+from .authorizer import THROTTLED, CallerToken, RateLimiter, Refusal, TokenAuthorizer
 from .diagnose_api import (
     MAX_DIAGNOSE_BODY,
     BodyTooLarge,
@@ -135,8 +139,14 @@ def _stop_reading(request: Request) -> None:
             sock.shutdown(socket.SHUT_RD)
 
 
-def _static(name: str, content_type: str, csp: str) -> Response:
+_TOKEN_SLOT = b'<meta name="presign-token" content="">'
+
+
+def _static(name: str, content_type: str, csp: str, token: CallerToken | None = None) -> Response:
     data = resources.files("presignlab").joinpath("seed", "static", name).read_bytes()
+    if token is not None and name.endswith(".html"):
+        filled = f'<meta name="presign-token" content="{token.value}">'.encode()
+        data = data.replace(_TOKEN_SLOT, filled)
     response = Response(data, 200, content_type=content_type)
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -151,6 +161,8 @@ class GatewayApp:
     endpoint), for the page's Content-Security-Policy; ``now`` is the clock ``/diagnose``
     judges expiry by (the local S3's); ``secret_for`` gives the signer's secret for an access
     key id it signs with (None otherwise), ``cors_rules`` the bucket's current CORS rules.
+    ``authorizer`` and ``limiter`` guard ``/presign`` (none: open, as the seed's API was);
+    ``page_token`` is the token the upload page is served with.
     """
 
     def __init__(
@@ -161,8 +173,14 @@ class GatewayApp:
         now: Callable[[], datetime] | None = None,
         secret_for: SecretFor | None = None,
         cors_rules: CorsRules | None = None,
+        authorizer: TokenAuthorizer | None = None,
+        limiter: RateLimiter | None = None,
+        page_token: CallerToken | None = None,
     ) -> None:
         self.handler = handler
+        self.authorizer = authorizer
+        self.limiter = limiter
+        self.page_token = page_token
         self.now = now
         self.secret_for = secret_for
         self.cors_rules = cors_rules
@@ -186,15 +204,36 @@ class GatewayApp:
     def dispatch(self, request: Request) -> Response:
         """The response for one request."""
         if request.path == PRESIGN_PATH:
-            return self.invoke(proxy_event(request))
+            event = proxy_event(request)
+            if request.method != "OPTIONS":
+                caller = self.admit(request.headers.get("Authorization"))
+                if isinstance(caller, Refusal):
+                    return _json(caller.status, caller.body)
+                if caller is not None:
+                    event["requestContext"]["authorizer"] = {"principalId": caller}
+            return self.invoke(event)
         if request.path == DIAGNOSE_PATH:
             if request.method != "POST":
                 return _json(405, {"message": "Use POST with a JSON body."}, [("Allow", "POST")])
             return self.diagnose(request)
         if request.path in STATIC_FILES and request.method in ("GET", "HEAD"):
             name, content_type = STATIC_FILES[request.path]
-            return _static(name, content_type, self.csp)
+            return _static(name, content_type, self.csp, self.page_token)
         return _json(404, {"message": "Not Found"})
+
+    def admit(self, authorization: str | None) -> str | Refusal | None:
+        """The authorizer's caller (None without an authorizer), or the refusal to answer.
+
+        GW-01/GW-02 first (who), then GW-03 (how often, per caller).
+        """
+        if self.authorizer is None:
+            return None
+        caller = self.authorizer.caller(authorization)
+        if isinstance(caller, Refusal):
+            return caller
+        if self.limiter is not None and not self.limiter.allow(caller):
+            return THROTTLED
+        return caller
 
     def invoke(self, event: dict[str, Any]) -> Response:
         """Call the handler with ``event`` as Lambda would, and answer as API Gateway would."""

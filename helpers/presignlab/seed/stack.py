@@ -11,7 +11,10 @@
 * the local API Gateway (:class:`~presignlab.seed.api_gateway.GatewayApp`) on its own port: the
   hardened signing handler (:func:`presignlab.seed.signing_function.make_hardened_handler`) signing
   with that user's key, the upload page and ``POST /diagnose`` (which diagnoses on the server
-  with that key's secret and the bucket's current CORS rules).
+  with that key's secret and the bucket's current CORS rules);
+* a bearer token for the upload page, made for this stack (:attr:`Stack.token`), which the
+  gateway checks on every call of the signing API, and a per-caller rate limit
+  (:mod:`presignlab.seed.authorizer`; GW-01 to GW-03).
 
 The page's origin (``http://HOST:API_PORT``) differs from the S3 endpoint's by its port, so the
 browser applies CORS exactly as it would between a web site and Amazon S3.
@@ -22,7 +25,11 @@ Example::
         print(stack.page_url)          # open it in a browser
         stack.clock.advance(minutes=20)  # every URL signed so far has now expired
 
-The signer's secret key stays inside the process: it is in no output, no page, no log.
+The signer's secret key stays inside the process: it is in no output, no page, no log. The
+bearer token is in no output and no log either; the upload page is served with it, as a
+signed-in page holds its user's token. Call the API as the page does::
+
+    requests.get(stack.presign_url, params={...}, headers=stack.token.header)
 """
 
 from __future__ import annotations
@@ -30,7 +37,7 @@ from __future__ import annotations
 import json
 import secrets
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import TracebackType
 from typing import Any, Self
@@ -45,6 +52,14 @@ from ..lab.resources import delete_bucket, delete_user
 from ..locals3.server import LocalS3
 from ..locals3.wire.http_server import make_http_server
 from .api_gateway import PRESIGN_PATH, GatewayApp
+from .authorizer import (
+    DEFAULT_BURST,
+    DEFAULT_RATE,
+    CallerToken,
+    RateLimiter,
+    TokenAuthorizer,
+    new_token,
+)
 from .signing_function import api_gateway_event, make_hardened_handler
 
 __all__ = [
@@ -125,7 +140,9 @@ class Stack:
 
     ``port`` is the S3 endpoint's port when the stack starts its own local S3 (None: a free
     one); ``api_port`` the signing API's and page's (None: a free one). ``s3`` reuses a running
-    :class:`LocalS3`; by default the one running in this process, if any, is reused.
+    :class:`LocalS3`; by default the one running in this process, if any, is reused. ``rate`` and
+    ``burst`` are the signing API's per-caller limit; ``throttle_clock`` gives the seconds it
+    counts by (default :func:`time.monotonic`; a notebook passes its lab clock).
     """
 
     def __init__(
@@ -136,8 +153,13 @@ class Stack:
         api_port: int | None = None,
         s3: LocalS3 | None = None,
         prefix: str = UPLOAD_PREFIX,
+        rate: float = DEFAULT_RATE,
+        burst: int = DEFAULT_BURST,
+        throttle_clock: Callable[[], float] | None = None,
     ) -> None:
         self.host = host
+        self.token: CallerToken = new_token("upload-page")
+        self.limiter = RateLimiter(rate, burst, now=throttle_clock)
         self.port = port
         self.api_port = api_port or 0
         self.prefix = prefix
@@ -195,6 +217,11 @@ class Stack:
             (
                 f"Signer: IAM user {self.signer.user_name}, access key id "
                 f"{self.signer.access_key_id} (s3:PutObject on {self.bucket}/{self.prefix}* only)"
+            ),
+            (
+                "The signing API wants Authorization: Bearer <token> (the upload page is served "
+                f"with its token) and allows {self.limiter.burst} requests at once, "
+                f"{self.limiter.rate:g} a second per caller."
             ),
         ]
 
@@ -268,6 +295,9 @@ class Stack:
             now=server.clock.now,
             secret_for=self._signer_secret,
             cors_rules=self._bucket_cors,
+            authorizer=TokenAuthorizer([self.token]),
+            limiter=self.limiter,
+            page_token=self.token,
         )
 
     def _signer_secret(self, access_key_id: str) -> str | None:

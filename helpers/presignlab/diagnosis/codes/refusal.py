@@ -66,9 +66,12 @@ REFUSAL_CODES: tuple[FindingCode, ...] = (
     FindingCode(
         "sigv2-url",
         "The URL uses legacy Signature Version 2, which leaves most headers unsigned and is "
-        "refused in newer regions.",
+        "refused in the regions launched after January 2014 (AWS also announced its end for "
+        "buckets created after 2020-06-24; new us-east-1 buckets still accepted it in 2026). "
+        "boto3 presigns SigV2 by default in us-east-1 and seven other older regions.",
         "Presign with SigV4: Config(signature_version='s3v4') in boto3.",
-        "none by itself (403 in SigV4-only regions)",
+        'none by itself; in SigV4-only regions 400 InvalidRequest "The authorization mechanism '
+        'you have provided is not supported. Please use AWS4-HMAC-SHA256." (AUTH-V2-05)',
     ),
     FindingCode(
         "unrecognised-error",

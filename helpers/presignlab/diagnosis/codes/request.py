@@ -16,7 +16,8 @@ __all__ = ["REQUEST_CODES", "SIGNATURE_CODE_TABLE"]
 #: region_name alone still presigns the global host BUCKET.s3.amazonaws.com).
 REGIONAL_PRESIGN = (
     "boto3.client('s3', region_name=REGION, config=Config(signature_version='s3v4', "
-    "s3={'addressing_style': 'virtual'})) presigns https://BUCKET.s3.REGION.amazonaws.com/...; "
+    "s3={'addressing_style': 'virtual'})) presigns https://BUCKET.s3.REGION.amazonaws.com/... "
+    "(in us-east-1 the global host, us-east-1's own endpoint); "
     "region_name alone still presigns the global host BUCKET.s3.amazonaws.com, and "
     "endpoint_url='https://s3.REGION.amazonaws.com' gives the regional host path-style."
 )

@@ -6,7 +6,7 @@ Keys (IAM User Guide, "AWS global condition context keys"; Service Authorization
 ``aws:PrincipalArn`` (the role ARN for an assumed-role session), ``aws:PrincipalAccount``,
 ``aws:PrincipalType``, ``aws:username`` (IAM users only), ``aws:userid``; ``s3:authType``
 (``REST-QUERY-STRING`` / ``REST-HEADER`` / ``POST``), ``s3:signatureversion``
-(``AWS4-HMAC-SHA256`` / ``AWS``), ``s3:signatureAge``, ``s3:prefix``, ``s3:delimiter``,
+(``AWS4-HMAC-SHA256`` / ``AWS``), ``s3:signatureAge`` (AUTHZ-07, AUTHZ-08), ``s3:prefix``, ``s3:delimiter``,
 ``s3:max-keys``, ``s3:VersionId`` and the ``s3:x-amz-*`` header keys (``x-amz-acl``, grants,
 server-side encryption, storage class, copy source, metadata directive, content-sha256,
 object ownership), read from the header or, when an SDK hoisted it, the query string.
@@ -14,8 +14,9 @@ object ownership), read from the header or, when an SDK hoisted it, the query st
 UNCONFIRMED choices:
 
 * ``s3:prefix`` / ``s3:delimiter`` / ``s3:max-keys`` are present only when the query has them;
-* ``s3:signatureAge`` (milliseconds, never negative) only for SigV4, from ``X-Amz-Date`` (query
-  or header) or ``Date``;
+* ``s3:signatureAge`` (milliseconds, never negative) for SigV4 from ``X-Amz-Date`` (query, header
+  or a POST form's field) or ``Date``, also for header-signed requests (AWS documents it for
+  presigned URLs and POST); always ``0`` for SigV2, as AWS documents (AUTHZ-07);
 * ``aws:PrincipalType`` is ``User`` for a user's GetSessionToken sessions (``Account`` for the
   root's, which act as root everywhere).
 """
@@ -139,9 +140,13 @@ def request_context(
             else "REST-HEADER"
         )
         keys["s3:signatureversion"] = "AWS4-HMAC-SHA256" if scheme.startswith("sigv4") else "AWS"
-        signed_at = _signature_date(request, scheme) if scheme.startswith("sigv4") else None
-        if signed_at is not None:
-            keys["s3:signatureAge"] = str(max(0, int((now - signed_at).total_seconds() * 1000)))
+        if scheme.startswith("sigv4"):  # AUTHZ-07: milliseconds since the signed date
+            signed_at = _signature_date(request, scheme)
+            if signed_at is not None:
+                age = max(0, int((now - signed_at).total_seconds() * 1000))
+                keys["s3:signatureAge"] = str(age)
+        else:  # AUTHZ-07: "In Signature Version 2, this value is always set to 0"
+            keys["s3:signatureAge"] = "0"
     for name in ("prefix", "delimiter", "max-keys"):
         value = request.param(name)
         if value is not None:

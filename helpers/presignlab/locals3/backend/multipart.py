@@ -65,7 +65,7 @@ def uploaded_parts(
 def check_upload(
     account_id: str, bucket: str, key: str, upload_id: str, part_number: str | None = None
 ) -> None:
-    """400 InvalidArgument for a part number outside 1 to 10000 (checked first, CHOICE-112),
+    """400 InvalidArgument for a part number outside 1 to 10000 (checked first, CHOICE-120),
     then 404 NoSuchUpload unless ``upload_id`` is an upload of ``bucket/key`` (MPU-03)."""
     if part_number is not None:
         _check_part_number(part_number)

@@ -35,6 +35,8 @@ def post_upload(
     ) -> None:
         acl = [("x-amz-acl", v) for n, v in fields if n.lower() == "acl"]
         acl += [("x-amz-tagging", v) for n, v in fields if n.lower() == "tagging"]
+        # the form's signed date decides s3:signatureAge (AUTHZ-07)
+        acl += [("x-amz-date", v) for n, v in fields if n.lower() == "x-amz-date"]
         as_post = SentRequest("POST", req.sent.host, f"/{bucket}/{key}", (), (*req.headers, *acl))
         sigv4 = any(n.lower() == "x-amz-signature" for n, _ in fields)
         authorize(
@@ -45,6 +47,7 @@ def post_upload(
             account_id=ctx.account_id,
             scheme="anonymous" if principal is None else ("sigv4-post" if sigv4 else "sigv2-post"),
             now=ctx.now,
+            source_ip=ctx.source_ip,
             operation="PostObject",
         )
 

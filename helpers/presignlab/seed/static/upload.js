@@ -36,6 +36,13 @@ function showGrant(answer) {
   $("grant").hidden = false;
 }
 
+// The signing API wants "Authorization: Bearer <token>": a signed-in page would hold a token
+// from its identity provider; the local gateway serves this page with one in a <meta> element.
+function authorization() {
+  const token = document.querySelector('meta[name="presign-token"]')?.content || "";
+  return token ? { Authorization: `Bearer ${token}` } : {};
+}
+
 async function getUploadUrl() {
   const file = chosenFile();
   if (!file) return;
@@ -47,7 +54,7 @@ async function getUploadUrl() {
   const query = new URLSearchParams({ filekey: file.name, contentType });
   let response, answer;
   try {
-    response = await fetch(`presign?${query}`);
+    response = await fetch(`presign?${query}`, { headers: authorization() });
     answer = await response.json();
   } catch (error) {
     setOutcome("api-error", `The signing API could not be reached: ${error.message}`);
