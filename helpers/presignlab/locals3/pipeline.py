@@ -12,8 +12,10 @@
    operation on the decided bucket and key;
 8. integrity checks that need no body (conditional-write and digest headers);
 9. the body, read (streamed, or spooled and verified when a digest applies);
-10. the backend (moto) runs exactly the decided request;
-11. the answer: CORS headers of the matching rule, AWS's defaults for a new bucket.
+10. the backend (moto) runs exactly the decided request (an upload id and a completion document
+    checked first); a refusal from moto is answered in AWS's words (``backend/errors.py``);
+11. the answer: AWS's header set (request ids, default encryption), CORS headers of the
+    matching rule, AWS's defaults for a new bucket.
 
 Choices (docs/aws-behaviour.md): 411 comes before authentication (an HTTP-level rule); for
 PutBucketPolicy / PutBucketAcl / PutObjectAcl the (small) body is read before authorization,
@@ -32,7 +34,8 @@ from wsgiref.types import StartResponse
 from . import cors
 from .authn import AuthResult, authenticate
 from .authz import apply_new_bucket_defaults, authorize
-from .backend import objects, state
+from .backend import encryption, multipart, objects, state
+from .backend.errors import ErrorContext, s3_error_for
 from .backend.moto_app import MotoAnswer, call_s3
 from .body import large_put
 from .body.plan import BodyPlan, check_before_body
@@ -47,6 +50,7 @@ from .wire.catalogue import (
 from .wire.header_values import check_response_overrides
 from .wire.render import answer
 from .wire.request import S3Request
+from .wire.response_headers import s3_answer_headers
 
 __all__ = ["ENDPOINT_REGION", "handle_s3"]
 
@@ -54,6 +58,8 @@ __all__ = ["ENDPOINT_REGION", "handle_s3"]
 _BODY_FOR_AUTHZ = frozenset({"PutBucketPolicy", "PutBucketAcl", "PutObjectAcl"})
 #: Operations with a body a client must send with a Content-Length (or aws-chunked).
 _UPLOADS = frozenset({"PutObject", "UploadPart"})
+#: Operations on an existing multipart upload, named by ``uploadId`` (MPU-03).
+_ON_UPLOAD = frozenset({"UploadPart", "UploadPartCopy", "AbortMultipartUpload", "ListParts"})
 #: The region of the local endpoint itself: a request naming no existing bucket is checked
 #: against it (AUTH-H-02, CHOICE-66), as AWS checks it against the endpoint it was sent to.
 ENDPOINT_REGION = "us-east-1"
@@ -124,6 +130,55 @@ def _run_backend(req: S3Request, auth: AuthResult, plan: BodyPlan) -> MotoAnswer
     )
 
 
+def _check_multipart(req: S3Request, ctx: S3Context, plan: BodyPlan) -> None:
+    """S3's checks of an upload id and a completion document, before moto (MPU-01 to MPU-05)."""
+    upload_id = req.param("uploadId")
+    if upload_id is None or not req.bucket or req.key is None:
+        return
+    if req.operation_name == "CompleteMultipartUpload":
+        multipart.check_complete(ctx.account_id, req.bucket, req.key, upload_id, plan.document())
+    elif req.operation_name in _ON_UPLOAD:
+        part_number = (
+            req.param("partNumber") if req.operation_name.startswith("UploadPart") else None
+        )
+        multipart.check_upload(ctx.account_id, req.bucket, req.key, upload_id, part_number)
+
+
+def _backend_refusal(req: S3Request, ctx: S3Context, plan: BodyPlan, result: MotoAnswer) -> None:
+    """A refusal from moto, raised as the catalogue's answer in AWS's words (MPU-06).
+
+    GetBucketEncryption on a bucket without a configuration is not a refusal on S3: it answers
+    the SSE-S3 default (RESP-09).
+    """
+    if result.code < 400:
+        return
+    body = b"".join(result.body)
+    if req.operation_name == "GetBucketEncryption" and encryption.is_missing_configuration(
+        result.code, body
+    ):
+        default = encryption.DEFAULT_CONFIGURATION
+        result.status, result.body = "200 OK", [default]
+        result.headers = [
+            ("Content-Type", "application/xml"),
+            ("Content-Length", str(len(default))),
+        ]
+        return
+    params = dict(req.backend_query())
+    raise s3_error_for(
+        result.code,
+        body,
+        ErrorContext(
+            account_id=ctx.account_id,
+            method=req.method,
+            operation=req.operation_name or "",
+            bucket=req.bucket,
+            key=req.key,
+            params=params,
+            document=plan.document(),
+        ),
+    )
+
+
 def _finish(
     req: S3Request, ctx: S3Context, existed: bool, result: MotoAnswer
 ) -> list[tuple[str, str]]:
@@ -133,7 +188,8 @@ def _finish(
         # the owner's later changes: only a bucket that did not exist gets the defaults
         apply_new_bucket_defaults(ctx.account_id, req.bucket)
     _checksum_type(req, ctx, result)
-    return result.headers + cors.request_headers(req, ctx.account_id)
+    headers = s3_answer_headers(req.operation_name, result.code, result.headers)
+    return headers + cors.request_headers(req, ctx.account_id)
 
 
 def _checksum_type(req: S3Request, ctx: S3Context, result: MotoAnswer) -> None:
@@ -178,7 +234,9 @@ def handle_s3(
             _authorize(req, ctx, auth, None)
             spec = check_before_body(req, ctx.account_id, auth.signed_headers)
             plan.receive(spec, large=large_put.applies(req))
+        _check_multipart(req, ctx, plan)
         result = _run_backend(req, auth, plan)
+        _backend_refusal(req, ctx, plan, result)
         plan.hand_over(ctx.account_id, req, result)
         plan.default_checksum(ctx.account_id, req, result)
     finally:

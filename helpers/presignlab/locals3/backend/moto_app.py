@@ -12,7 +12,8 @@ Authorization header that only names the caller's access key (moto reads the cal
 
 moto (through flask-cors) adds blanket ``Access-Control-*`` headers to every answer; S3 only
 sends them when a CORS rule matches, so :func:`strip_moto_cors_headers` removes them and the
-caller adds the right ones. The body iterable is passed on as it is (large GETs stream).
+caller adds the right ones; it also removes moto's ``x-amzn-RequestId`` and the request-only
+headers moto echoes (RESP-03). moto's error answers are translated by :mod:`.errors`. The body iterable is passed on as it is (large GETs stream).
 """
 
 from __future__ import annotations
@@ -36,8 +37,26 @@ __all__ = [
 
 _QUERY_SAFE = "-_.~"
 _PATH_SAFE = "-_.~/"
-#: Response headers moto adds that S3 does not send.
-_NOT_FROM_S3 = frozenset({"x-amzn-requestid", "server", "date"})
+#: Response headers moto adds that S3 does not send (RESP-03): its own request id, the server's
+#: own Server and Date (the HTTP server writes S3's), and request-only headers moto echoes from
+#: the request or from what it stored with the object.
+_NOT_FROM_S3 = frozenset(
+    {
+        "x-amzn-requestid",
+        "server",
+        "date",
+        "x-amz-content-sha256",
+        "x-amz-sdk-checksum-algorithm",
+        "x-amz-decoded-content-length",
+        "x-amz-date",
+        "x-amz-security-token",
+        "x-amz-trailer",
+        "x-amz-request-payer",
+        "x-amz-expected-bucket-owner",
+        "authorization",
+        "content-md5",
+    }
+)
 
 
 class Readable(Protocol):

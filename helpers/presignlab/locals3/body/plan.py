@@ -165,6 +165,15 @@ class BodyPlan:
         self._check_document(data)
         return data
 
+    def document(self) -> bytes:
+        """The spooled body of an operation that is not an upload (its XML document), or b""."""
+        if self._spool is None or self.req.operation_name in _UPLOADS:
+            return b""
+        self._spool.seek(0)
+        data = self._spool.read(self.length)
+        self._spool.seek(0)
+        return data
+
     def _check_document(self, data: bytes) -> None:
         if self.req.operation_name not in _UPLOADS | _JSON_BODIES:
             check_xml_body(data)

@@ -65,5 +65,5 @@ def post_upload(
     )  # fmt: skip
     return answer(
         start_response, result.status, [*result.headers, *request_headers(req, ctx.account_id)],
-        result.body,
+        result.body, operation="PostObject",
     )  # fmt: skip

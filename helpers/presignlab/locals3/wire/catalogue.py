@@ -15,40 +15,66 @@ from datetime import datetime
 from .errors import S3Error
 
 __all__ = [
+    "ACCELERATE_WITH_PERIODS",
     "ACCESS_DENIED_MESSAGE",
+    "ACL_AND_GRANTS",
+    "AWS_PREFIXED_TAG_KEY",
+    "COPY_TO_ITSELF",
+    "DUPLICATE_TAG_KEYS",
+    "LOCK_NEEDS_VERSIONING",
+    "MISSING_CONFIGURATION_CODES",
+    "NO_OBJECT_LOCK",
     "PRECONDITION_MESSAGE",
+    "REPLICATION_NEEDS_VERSIONING",
     "SIGNATURE_MISMATCH_MESSAGE",
+    "SYSTEM_TAGS",
     "access_denied",
     "access_denied_in_context",
     "access_forbidden",
     "acl_not_supported",
+    "backend_unworded",
     "bad_digest",
     "bad_request",
     "bucket_acl_with_ownership",
+    "bucket_already_exists",
+    "bucket_already_owned",
+    "bucket_not_empty",
     "checksum_value_invalid",
     "chunk_signature_mismatch",
     "content_length_invalid",
     "entity_too_large",
     "entity_too_small",
     "expired_token",
+    "head_refusal",
     "header_not_iso_8859_1",
     "header_section_too_large",
     "headers_not_signed",
     "hex_bytes",
+    "illegal_location_constraint",
     "incomplete_body",
     "incorrect_number_of_files",
     "internal_error",
     "invalid_access_key",
     "invalid_argument",
     "invalid_bucket_name",
+    "invalid_bucket_state",
     "invalid_digest",
+    "invalid_location_constraint",
+    "invalid_logging_target",
+    "invalid_object_state",
+    "invalid_part",
+    "invalid_part_order",
     "invalid_policy_document",
+    "invalid_range",
     "invalid_request",
     "invalid_storage_class",
+    "invalid_tag",
     "invalid_token",
     "invalid_uri",
+    "invalid_version_id",
     "iso_z",
     "key_too_long",
+    "malformed_acl",
     "malformed_policy",
     "malformed_policy_document",
     "malformed_post",
@@ -56,12 +82,22 @@ __all__ = [
     "max_post_pre_data",
     "method_not_allowed",
     "missing_authentication_token",
+    "missing_configuration",
     "missing_content_length",
     "missing_date",
+    "missing_request_body",
+    "no_parts_specified",
     "no_such_bucket",
+    "no_such_configuration",
     "no_such_key",
+    "no_such_upload",
+    "no_such_version",
     "not_implemented_header",
+    "object_locked",
+    "object_not_in_active_tier",
     "operation_not_implemented",
+    "part_number_invalid",
+    "part_too_small",
     "policy_too_large",
     "post_enclosure_type",
     "precondition_failed",
@@ -75,6 +111,8 @@ __all__ = [
     "sigv4_required",
     "slow_down",
     "time_too_skewed",
+    "too_many_object_tags",
+    "unsupported_cors_method",
     "validation_error",
     "xml_sha256_mismatch",
 ]
@@ -564,3 +602,287 @@ def missing_content_length() -> S3Error:
 def request_entity_too_large() -> S3Error:
     """413 RequestEntityTooLarge: a non-upload body over its bound (CHOICE-109)."""
     return S3Error(413, "RequestEntityTooLarge", "Request body is too large.")
+
+
+# -- what the backend refuses: multipart, versions, ranges, bucket configuration (MPU-*) ------------
+
+_INVALID_PART = (
+    "One or more of the specified parts could not be found.  The part may not have been uploaded, "
+    "or the specified entity tag may not match the part's entity tag."
+)
+#: MPU-07: a bucket configuration that is not set: Code -> AWS's message (all 404, BucketName).
+_MISSING_CONFIGURATION = {
+    "NoSuchBucketPolicy": "The bucket policy does not exist",
+    "NoSuchCORSConfiguration": "The CORS configuration does not exist",
+    "NoSuchTagSet": "The TagSet does not exist",
+    "NoSuchWebsiteConfiguration": "The specified bucket does not have a website configuration",
+    "NoSuchLifecycleConfiguration": "The lifecycle configuration does not exist",
+    "ReplicationConfigurationNotFoundError": "The replication configuration was not found",
+    "ObjectLockConfigurationNotFoundError": (
+        "Object Lock configuration does not exist for this bucket"
+    ),
+    "OwnershipControlsNotFoundError": "The bucket ownership controls were not found",
+    "NoSuchPublicAccessBlockConfiguration": "The public access block configuration was not found",
+}
+MISSING_CONFIGURATION_CODES = frozenset(_MISSING_CONFIGURATION)
+#: MPU-08: InvalidRequest texts AWS was recorded giving for what the backend refuses.
+ACL_AND_GRANTS = "Specifying both Canned ACLs and Header Grants is not allowed"
+NO_OBJECT_LOCK = "Bucket is missing Object Lock Configuration"
+COPY_TO_ITSELF = (
+    "This copy request is illegal because it is trying to copy an object to itself without "
+    "changing the object's metadata, storage class, website redirect location or encryption "
+    "attributes."
+)
+REPLICATION_NEEDS_VERSIONING = (
+    "Versioning must be 'Enabled' on the bucket to apply a replication configuration"
+)
+ACCELERATE_WITH_PERIODS = (
+    "S3 Transfer Acceleration is not supported for buckets with periods (.) in their names"
+)
+LOCK_NEEDS_VERSIONING = (
+    "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration"
+)
+#: MPU-08: InvalidTag texts (each with TagKey).
+DUPLICATE_TAG_KEYS = "Cannot provide multiple Tags with the same key"
+AWS_PREFIXED_TAG_KEY = "Your TagKey cannot be prefixed with aws:"
+SYSTEM_TAGS = "System tags cannot be added/updated by requester"
+
+
+def unsupported_cors_method(method: str) -> S3Error:
+    """400 InvalidRequest: a CORS rule naming a method S3 does not know (MPU-08)."""
+    return invalid_request(
+        f"Found unsupported HTTP method in CORS config. Unsupported method is {method}"
+    )
+
+
+def invalid_part(upload_id: str, part_number: str, etag: str) -> S3Error:
+    """400 InvalidPart: a listed part not uploaded, or its ETag differs (MPU-01)."""
+    return S3Error(
+        400,
+        "InvalidPart",
+        _INVALID_PART,
+        (("UploadId", upload_id), ("PartNumber", part_number), ("ETag", etag)),
+    )
+
+
+def invalid_part_order(upload_id: str) -> S3Error:
+    """400 InvalidPartOrder: the parts are not in ascending order (MPU-05)."""
+    return S3Error(
+        400,
+        "InvalidPartOrder",
+        "The list of parts was not in ascending order. Parts must be ordered by part number.",
+        (("UploadId", upload_id),),
+    )
+
+
+def no_such_upload(upload_id: str) -> S3Error:
+    """404 NoSuchUpload: an upload id S3 does not know for this key (MPU-03)."""
+    return S3Error(
+        404,
+        "NoSuchUpload",
+        "The specified upload does not exist. The upload ID may be invalid, or the upload may have "
+        "been aborted or completed.",
+        (("UploadId", upload_id),),
+    )
+
+
+def no_parts_specified() -> S3Error:
+    """400 InvalidRequest: CompleteMultipartUpload listing no part (MPU-04)."""
+    return invalid_request("You must specify at least one part")
+
+
+def part_too_small(size: int, part_number: str, etag: str) -> S3Error:
+    """400 EntityTooSmall: a part other than the last under 5 MiB (MPU-02, CHOICE-105)."""
+    return S3Error(
+        400,
+        "EntityTooSmall",
+        "Your proposed upload is smaller than the minimum allowed size",
+        (
+            ("ProposedSize", str(size)),
+            ("MinSizeAllowed", "5242880"),
+            ("PartNumber", part_number),
+            ("ETag", etag),
+        ),
+    )
+
+
+def part_number_invalid(value: str) -> S3Error:
+    """400 InvalidArgument: a part number outside 1 to 10000 (MPU-08)."""
+    return invalid_argument(
+        "Part number must be an integer between 1 and 10000, inclusive", "partNumber", value
+    )
+
+
+def no_such_version(key: str, version_id: str) -> S3Error:
+    """404 NoSuchVersion with Key and VersionId (MPU-08)."""
+    return S3Error(
+        404,
+        "NoSuchVersion",
+        "The specified version does not exist.",
+        (("Key", key), ("VersionId", version_id)),
+    )
+
+
+def invalid_version_id(version_id: str) -> S3Error:
+    """400 InvalidArgument: a version id that cannot be one (MPU-08)."""
+    return invalid_argument("Invalid version id specified", "versionId", version_id)
+
+
+def invalid_range(requested: str, actual_size: str) -> S3Error:
+    """416 InvalidRange: RangeRequested, then ActualObjectSize (MPU-08)."""
+    return S3Error(
+        416,
+        "InvalidRange",
+        "The requested range is not satisfiable",
+        (("RangeRequested", requested), ("ActualObjectSize", actual_size)),
+    )
+
+
+def missing_configuration(code: str, bucket: str) -> S3Error:
+    """404 for a bucket configuration that is not set, ``code`` one of
+    :data:`MISSING_CONFIGURATION_CODES` (MPU-07)."""
+    return S3Error(404, code, _MISSING_CONFIGURATION[code], (("BucketName", bucket),))
+
+
+def no_such_configuration() -> S3Error:
+    """404 NoSuchConfiguration: an inventory configuration id not set (MPU-07)."""
+    return S3Error(404, "NoSuchConfiguration", "The specified configuration does not exist.")
+
+
+def bucket_not_empty(bucket: str, *, versioned: bool) -> S3Error:
+    """409 BucketNotEmpty; a versioned bucket's text names versions (MPU-08)."""
+    message = "The bucket you tried to delete is not empty"
+    if versioned:
+        message += ". You must delete all versions in the bucket."
+    return S3Error(409, "BucketNotEmpty", message, (("BucketName", bucket),))
+
+
+def bucket_already_owned(bucket: str) -> S3Error:
+    """409 BucketAlreadyOwnedByYou (MPU-08)."""
+    return S3Error(
+        409,
+        "BucketAlreadyOwnedByYou",
+        "Your previous request to create the named bucket succeeded and you already own it.",
+        (("BucketName", bucket),),
+    )
+
+
+def bucket_already_exists(bucket: str) -> S3Error:
+    """409 BucketAlreadyExists: the name belongs to another account (MPU-08)."""
+    return S3Error(
+        409,
+        "BucketAlreadyExists",
+        "The requested bucket name is not available. The bucket namespace is shared by all users "
+        "of the system. Please select a different name and try again.",
+        (("BucketName", bucket),),
+    )
+
+
+def invalid_location_constraint(value: str) -> S3Error:
+    """400 InvalidLocationConstraint with LocationConstraint (MPU-08)."""
+    return S3Error(
+        400,
+        "InvalidLocationConstraint",
+        "The specified location-constraint is not valid",
+        (("LocationConstraint", value),),
+    )
+
+
+def illegal_location_constraint(location: str | None) -> S3Error:
+    """400 IllegalLocationConstraintException; ``None``: no constraint was given (MPU-08)."""
+    named = "unspecified" if location is None else location
+    return S3Error(
+        400,
+        "IllegalLocationConstraintException",
+        f"The {named} location constraint is incompatible for the region specific endpoint this "
+        "request was sent to.",
+    )
+
+
+def invalid_object_state(storage_class: str) -> S3Error:
+    """403 InvalidObjectState: an archived object read before it is restored (MPU-08)."""
+    return S3Error(
+        403,
+        "InvalidObjectState",
+        "The operation is not valid for the object's storage class",
+        (("StorageClass", storage_class),),
+    )
+
+
+def object_not_in_active_tier() -> S3Error:
+    """403 ObjectNotInActiveTierError: copying an archived object (MPU-08)."""
+    return S3Error(
+        403,
+        "ObjectNotInActiveTierError",
+        "The source object of the COPY operation is not in the active tier and is only stored in "
+        "Amazon Glacier.",
+    )
+
+
+def malformed_acl() -> S3Error:
+    """400 MalformedACLError (MPU-08)."""
+    return S3Error(
+        400,
+        "MalformedACLError",
+        "The XML you provided was not well-formed or did not validate against our published schema",
+    )
+
+
+def invalid_tag(message: str, tag_key: str | None) -> S3Error:
+    """400 InvalidTag with the recorded ``message`` and the offending TagKey (MPU-08)."""
+    extra = () if tag_key is None else (("TagKey", tag_key),)
+    return S3Error(400, "InvalidTag", message, extra)
+
+
+def too_many_object_tags() -> S3Error:
+    """400 BadRequest: more than 10 tags on an object (MPU-08)."""
+    return bad_request("Object tags cannot be greater than 10")
+
+
+def invalid_bucket_state(message: str) -> S3Error:
+    """409 InvalidBucketState with a recorded ``message`` (MPU-08)."""
+    return S3Error(409, "InvalidBucketState", message)
+
+
+def invalid_logging_target(bucket: str) -> S3Error:
+    """400 InvalidTargetBucketForLogging: the target bucket does not exist (MPU-08)."""
+    return S3Error(
+        400,
+        "InvalidTargetBucketForLogging",
+        "The target bucket for logging does not exist",
+        (("TargetBucket", bucket),),
+    )
+
+
+def object_locked() -> S3Error:
+    """403 AccessDenied: deleting a version Object Lock protects (MPU-08)."""
+    return access_denied("Access Denied because object protected by object lock.")
+
+
+def missing_request_body() -> S3Error:
+    """400 MissingRequestBodyError: a configuration request without a body (MPU-08)."""
+    return S3Error(400, "MissingRequestBodyError", "Request Body is empty")
+
+
+def backend_unworded(status: int, code: str) -> S3Error:
+    """A refusal AWS was never recorded giving: ``status`` and ``code`` kept, the kit's words,
+    no extra elements (CHOICE-95)."""
+    return S3Error(
+        status,
+        code,
+        "The local S3 refused this request; Amazon S3's wording for this case is not recorded.",
+    )
+
+
+def head_refusal(status: int) -> S3Error:
+    """A failed HEAD: S3 sends the status and no body (RESP-01); the code names the status."""
+    codes = {
+        400: "BadRequest",
+        403: "AccessDenied",
+        404: "NotFound",
+        405: "MethodNotAllowed",
+        409: "Conflict",
+        412: "PreconditionFailed",
+        416: "InvalidRange",
+    }
+    return S3Error(status, codes.get(status, "BadRequest"), "")

@@ -21,6 +21,7 @@ from xml.sax.saxutils import escape
 
 from .catalogue import query_api_variant
 from .errors import S3Error, new_request_ids
+from .response_headers import s3_answer_headers
 
 __all__ = ["answer", "send_query_api_error", "send_s3_error", "status_line"]
 
@@ -91,11 +92,13 @@ def send_query_api_error(
 
 
 def answer(
-    start_response: StartResponse, status: int, headers: list[tuple[str, str]], body: bytes
+    start_response: StartResponse,
+    status: int,
+    headers: list[tuple[str, str]],
+    body: bytes,
+    operation: str | None = None,
 ) -> Iterable[bytes]:
-    """Answer a success the layer composed itself, with fresh request ids."""
-    request_id, host_id = new_request_ids()
-    start_response(
-        status_line(status), [*headers, ("x-amz-request-id", request_id), ("x-amz-id-2", host_id)]
-    )
+    """Answer a success the layer composed itself, with fresh request ids and, for an object
+    ``operation``, the default encryption header (RESP-02, RESP-03)."""
+    start_response(status_line(status), s3_answer_headers(operation, status, headers))
     return [body] if body else []
