@@ -225,7 +225,10 @@ print(script[start : script.index("  };", start) + 4] + "\n  ...\n  xhr.send(fil
 
 # %%
 grant = requests.get(
-    stack.presign_url, params={"filekey": "photo.jpg", "contentType": "image/jpeg"}, timeout=10
+    stack.presign_url,
+    params={"filekey": "photo.jpg", "contentType": "image/jpeg"},
+    headers=stack.token.header,  # the signing API wants the page's bearer token (notebook 09)
+    timeout=10,
 ).json()
 no_type = lab.s3.generate_presigned_url(
     "put_object", Params={"Bucket": stack.bucket, "Key": "uploads/formdata.jpg"}, ExpiresIn=600
@@ -397,7 +400,10 @@ assert status == 1 and "[wrong-endpoint]" in out
 
 # %%
 put_url = requests.get(
-    stack.presign_url, params={"filekey": "photo.jpg", "contentType": "image/jpeg"}, timeout=10
+    stack.presign_url,
+    params={"filekey": "photo.jpg", "contentType": "image/jpeg"},
+    headers=stack.token.header,
+    timeout=10,
 ).json()["signed_url"]
 asked = {"Origin": stack.origin, "Access-Control-Request-Method": "PUT",
          "Access-Control-Request-Headers": "content-type"}  # fmt: skip

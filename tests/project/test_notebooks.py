@@ -34,6 +34,8 @@ SESSION_TOKEN = [
     re.compile(r"aws_session_token\s*=\s*[\"'][^\"']+", re.IGNORECASE),
     re.compile(r"\b(IQoJb3JpZ2lu|FwoGZXIvYXdz|FQoGZXIvYXdz)"),  # how STS session tokens begin
 ]
+#: The signing API's bearer token (``secrets.token_urlsafe(32)``: 43 URL-safe characters).
+BEARER_TOKEN = re.compile(r"Bearer\s+[A-Za-z0-9_-]{20,}")
 FENCE = re.compile(r"^```.*?^```", re.DOTALL | re.MULTILINE)
 HEADING = re.compile(r"^(#{1,6}) +(.+?) *$", re.MULTILINE)
 LINK = re.compile(r"\]\(([^)\s]+\.ipynb)(#[^)]*)?\)")
@@ -199,6 +201,7 @@ def test_no_secret_key_or_session_token(notebook) -> None:
         assert not SECRET_LIKE.search(text), SECRET_LIKE.search(text).group()
         for pattern in SESSION_TOKEN:
             assert not pattern.search(text), pattern.search(text).group()
+        assert not BEARER_TOKEN.search(text), "the signing API's bearer token is shown"
 
 
 def test_the_secret_check_catches_secrets() -> None:
@@ -211,6 +214,8 @@ def test_the_secret_check_catches_secrets() -> None:
         "https://docs.aws.amazon.com/AmazonS3/latest/userguide/cloudtrail-logging.html"
     )
     assert SECRET_LIKE.search(f"the key: {EXAMPLE_SECRET}.")
+    assert BEARER_TOKEN.search("Authorization: Bearer 3q2-7wX_9kPzLmN4vB8cR1tYe6uI0oA5sD2fG7hJ9kL")
+    assert not BEARER_TOKEN.search("Authorization: Bearer <token>")
     assert any(
         p.search("?X-Amz-Security-Token=IQoJb3JpZ2luX2VjEXAMPLETOKEN") for p in SESSION_TOKEN
     )
