@@ -9,7 +9,6 @@ playwright or chromium, failing under CI).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
@@ -17,10 +16,10 @@ import requests
 
 from presignlab.diagnosis.inputs import failed_s3_cases, parse_curl, parse_har
 from presignlab.diagnosis.inputs.shell_words import bash_words
-from presignlab.lab.browser import browser_unavailable
 from presignlab.lab.devtools import copy_as_curl, record_upload
 from presignlab.lab.global_endpoint import REDIRECT_MESSAGE, GlobalEndpointStandIn
 from presignlab.seed import Stack
+from support.browser import require_browser
 
 URL = "https://b.s3.amazonaws.com/k.jpg?X-Amz-Signature=abc&X-Amz-SignedHeaders=host"
 PHOTO = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8
@@ -75,18 +74,9 @@ def test_the_stand_in_answers_every_request_with_s3s_307() -> None:
             assert "<Endpoint>photos.s3.eu-west-2.amazonaws.com</Endpoint>" in answer.text
 
 
-def _require_browser() -> None:
-    reason = browser_unavailable()
-    if reason is None:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"CI is set, so the real-browser tests must run, but {reason}")
-    pytest.skip(f"real-browser test skipped: {reason}")
-
-
 @pytest.fixture(name="stack")
 def stack_fixture() -> Iterator[Stack]:
-    _require_browser()
+    require_browser()
     with Stack(id_factory=lambda: "fixed") as stack:
         yield stack
 

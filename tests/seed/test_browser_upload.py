@@ -9,14 +9,14 @@ so CI can never pass without running them.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from presignlab.lab.browser import browser_unavailable, launch_chromium, upload_with_page
+from presignlab.lab.browser import launch_chromium, upload_with_page
 from presignlab.seed import Stack, serve_stack
+from support.browser import require_browser
 
 pytestmark = pytest.mark.browser
 
@@ -25,18 +25,9 @@ PHOTO = b"\xff\xd8\xff\xe0" + hashlib.sha256(b"presign-lab").digest() * 6400
 RESULT_TIMEOUT_MS = 15_000
 
 
-def _require_browser() -> None:
-    reason = browser_unavailable()
-    if reason is None:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"CI is set, so the real-browser tests must run, but {reason}")
-    pytest.skip(f"real-browser test skipped: {reason}")
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    _require_browser()
+    require_browser()
     with launch_chromium() as context:
         yield context
 
