@@ -7,6 +7,8 @@ starts empty; this is why only one LocalS3 may run per process at a time.
 We call moto's per-service Flask applications (``create_backend_app``) directly instead of its
 ``DomainDispatcherApplication``: our pipeline already knows the service (``s3``, ``iam`` or
 ``sts``), and moto's dispatcher would sniff bodies and print to stdout for unknown services.
+For S3, building the application is only moto's one-time set-up; requests go to moto's S3 views
+without it (``moto_app._run_s3``).
 """
 
 from __future__ import annotations
